@@ -1,0 +1,184 @@
+// The one contract between the renderer and the core: commands in, events out.
+// Every message has a runtime schema, checked on both transports (Electron IPC and the simulator's WebSocket).
+import { z } from 'zod';
+import { ERROR_CODES, err, ok, type Result } from './result.js';
+import { checkSignalValue, isSignalPath, type SignalPath, type SignalValue } from './vss.js';
+
+export const LANGS = ['en', 'id', 'zh'] as const;
+export const Lang = z.enum(LANGS);
+export type Lang = z.infer<typeof Lang>;
+
+/** Longest utterance we accept: far beyond any spoken turn, small enough to bound work. */
+export const MAX_UTTERANCE_CHARS = 2000;
+
+const id = z.string().min(1).max(64).optional();
+const intentName = z.string().regex(/^[a-z_]+(\.[a-z_]+)?$/, 'an intent name such as vehicle.lights').max(64);
+export const SlotValue = z.union([z.string().max(MAX_UTTERANCE_CHARS), z.number().finite(), z.boolean()]);
+export type SlotValue = z.infer<typeof SlotValue>;
+export const Slots = z.record(z.string().max(64), SlotValue);
+export type Slots = z.infer<typeof Slots>;
+
+const signalPatch = z.record(z.string(), z.unknown()).superRefine((signals, ctx) => {
+  for (const [path, value] of Object.entries(signals)) {
+    if (!isSignalPath(path)) {
+      ctx.addIssue({ code: 'custom', message: `unknown signal ${path}`, path: [path] });
+      continue;
+    }
+    const problem = checkSignalValue(path, value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [path] });
+  }
+}) as unknown as z.ZodType<Partial<Record<SignalPath, SignalValue>>>;
+
+// ---- Commands: renderer → core ----
+export const UtteranceCommand = z.strictObject({
+  type: z.literal('utterance'),
+  id,
+  text: z.string().max(MAX_UTTERANCE_CHARS),
+  lang: Lang.optional(),
+  source: z.enum(['voice', 'text']),
+});
+export const IntentCommand = z.strictObject({
+  type: z.literal('intent'),
+  id,
+  name: intentName,
+  slots: Slots,
+  source: z.literal('touch'),
+});
+export const ConfirmCommand = z.strictObject({ type: z.literal('confirm'), id });
+export const CancelCommand = z.strictObject({ type: z.literal('cancel'), id });
+export const WakeCommand = z.strictObject({ type: z.literal('wake'), id });
+/** Simulator only: set vehicle signals directly (speed, gear, …). */
+export const SimSetCommand = z.strictObject({ type: z.literal('sim.set'), id, signals: signalPatch });
+/** Simulator only: back to the starting vehicle. */
+export const SimResetCommand = z.strictObject({ type: z.literal('sim.reset'), id });
+
+export const Command = z.discriminatedUnion('type', [
+  UtteranceCommand,
+  IntentCommand,
+  ConfirmCommand,
+  CancelCommand,
+  WakeCommand,
+  SimSetCommand,
+  SimResetCommand,
+]);
+export type Command = z.infer<typeof Command>;
+export type CommandType = Command['type'];
+export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as CommandType[];
+
+// ---- Events: core → renderer ----
+export const DIALOGUE_STATES = [
+  'idle',
+  'listening',
+  'understanding',
+  'clarifying',
+  'confirming',
+  'acting',
+  'speaking',
+] as const;
+export const DialogueState = z.enum(DIALOGUE_STATES);
+export type DialogueState = z.infer<typeof DialogueState>;
+
+/** What the UI may show now, from the safety policy (Android Automotive's UX restrictions). */
+export const UxRestrictions = z.strictObject({
+  moving: z.boolean(),
+  keyboard: z.boolean(),
+  maxListItems: z.number().int().positive(),
+  maxChars: z.number().int().positive(),
+});
+export type UxRestrictions = z.infer<typeof UxRestrictions>;
+
+export const VehicleSnapshot = z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]));
+export type VehicleSnapshot = z.infer<typeof VehicleSnapshot>;
+
+export const NLU_SOURCES = ['template', 'classifier', 'llm', 'touch', 'none'] as const;
+export const NluSource = z.enum(NLU_SOURCES);
+export type NluSource = z.infer<typeof NluSource>;
+
+export const PolicyDecisionKind = z.enum(['allow', 'confirm', 'deny']);
+
+/** One turn's decision trace: what was heard, how it was understood, what the policy said, what ran. */
+export const Trace = z.strictObject({
+  heard: z.string(),
+  lang: Lang,
+  intent: z.string().nullable(),
+  slots: Slots,
+  source: NluSource,
+  confidence: z.number().min(0).max(1),
+  policy: PolicyDecisionKind.nullable(),
+  policyReason: z.string().optional(),
+  actions: z.array(z.string()),
+});
+export type Trace = z.infer<typeof Trace>;
+
+export const Card = z.strictObject({
+  title: z.string(),
+  lines: z.array(z.string()),
+});
+export type Card = z.infer<typeof Card>;
+
+export const StateEvent = z.strictObject({
+  type: z.literal('state'),
+  dialogue: DialogueState,
+  vehicle: VehicleSnapshot,
+  restrictions: UxRestrictions,
+});
+export const TranscriptEvent = z.strictObject({
+  type: z.literal('transcript'),
+  text: z.string(),
+  lang: Lang,
+  final: z.boolean(),
+});
+export const ResponseEvent = z.strictObject({
+  type: z.literal('response'),
+  text: z.string(),
+  lang: Lang,
+  card: Card.optional(),
+  trace: Trace.optional(),
+});
+export const ErrorEvent = z.strictObject({
+  type: z.literal('error'),
+  id: z.string().optional(),
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+});
+
+export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent]);
+export type Event = z.infer<typeof Event>;
+export type StateEvent = z.infer<typeof StateEvent>;
+export type ResponseEvent = z.infer<typeof ResponseEvent>;
+export type ErrorEvent = z.infer<typeof ErrorEvent>;
+
+// ---- Decoding ----
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+/** Decodes an already-parsed value into a command, or a typed error. Never throws. */
+export function decodeCommand(value: unknown): Result<Command> {
+  const parsed = Command.safeParse(value);
+  return parsed.success ? ok(parsed.data) : err('invalid_message', describe(parsed.error));
+}
+
+/** Decodes raw text (a WebSocket frame) into a command, or a typed error. Never throws. */
+export function decodeCommandText(text: string): Result<Command> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return err('bad_json', 'the message is not valid JSON');
+  }
+  return decodeCommand(value);
+}
+
+export function decodeEvent(value: unknown): Result<Event> {
+  const parsed = Event.safeParse(value);
+  return parsed.success ? ok(parsed.data) : err('invalid_message', describe(parsed.error));
+}
+
+/** Commands only the simulator transport accepts. */
+export function isSimulatorCommand(command: Command): boolean {
+  return command.type.startsWith('sim.');
+}

@@ -1,0 +1,28 @@
+// Result type for everything that crosses a boundary (IPC, WebSocket, CLI, files, model output).
+// Errors are data with a stable code, never thrown strings.
+
+export const ERROR_CODES = [
+  'bad_json', // the bytes were not JSON
+  'invalid_message', // JSON, but not a message of the contract
+  'not_allowed', // a valid message this transport or state does not accept (e.g. sim.* outside the simulator)
+  'invalid_slots', // an intent's slots do not match its declared schema
+  'unknown_intent', // no such intent in intents/intents.yaml
+  'busy', // the core is already handling a turn and cannot queue more
+  'internal', // a bug on our side: logged, reported, the core stays up
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface KemudiError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: KemudiError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function err<T = never>(code: ErrorCode, message: string): Result<T> {
+  return { ok: false, error: { code, message } };
+}

@@ -1,0 +1,84 @@
+// COVESA VSS signal paths that Kemudi reads and actuates, with their value types.
+// One catalog, used by the simulated vehicle, the policy, the contract and the renderer.
+
+interface NumberSignal {
+  kind: 'number';
+  unit: string;
+  min: number;
+  max: number;
+  actuator: boolean;
+}
+interface BooleanSignal {
+  kind: 'boolean';
+  actuator: boolean;
+}
+interface EnumSignal {
+  kind: 'enum';
+  values: readonly string[];
+  actuator: boolean;
+}
+export type SignalSpec = NumberSignal | BooleanSignal | EnumSignal;
+
+const num = (unit: string, min: number, max: number, actuator = false): NumberSignal => ({
+  kind: 'number',
+  unit,
+  min,
+  max,
+  actuator,
+});
+const bool = (actuator = false): BooleanSignal => ({ kind: 'boolean', actuator });
+
+export const GEARS = ['P', 'R', 'N', 'D'] as const;
+export type Gear = (typeof GEARS)[number];
+
+export const SIGNALS = {
+  'Vehicle.Speed': num('km/h', 0, 250),
+  'Vehicle.Powertrain.Transmission.SelectedGear': { kind: 'enum', values: GEARS, actuator: false },
+  'Vehicle.Body.Lights.Beam.Low.IsOn': bool(true),
+  'Vehicle.Body.Lights.Beam.High.IsOn': bool(true),
+  'Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature': num('celsius', 16, 30, true),
+  'Vehicle.Cabin.HVAC.Station.Row1.Passenger.Temperature': num('celsius', 16, 30, true),
+  'Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed': num('percent', 0, 100, true),
+  'Vehicle.Cabin.HVAC.AmbientAirTemperature': num('celsius', -40, 80),
+  'Vehicle.Exterior.AirTemperature': num('celsius', -40, 60),
+  'Vehicle.Cabin.Door.Row1.DriverSide.IsLocked': bool(true),
+  'Vehicle.Cabin.Door.Row1.PassengerSide.IsLocked': bool(true),
+  'Vehicle.Cabin.Door.Row2.DriverSide.IsLocked': bool(true),
+  'Vehicle.Cabin.Door.Row2.PassengerSide.IsLocked': bool(true),
+  'Vehicle.Cabin.Door.Row1.DriverSide.Window.Position': num('percent', 0, 100, true),
+  'Vehicle.Cabin.Door.Row1.PassengerSide.Window.Position': num('percent', 0, 100, true),
+  'Vehicle.Cabin.Door.Row2.DriverSide.Window.Position': num('percent', 0, 100, true),
+  'Vehicle.Cabin.Door.Row2.PassengerSide.Window.Position': num('percent', 0, 100, true),
+  'Vehicle.Powertrain.FuelSystem.RelativeLevel': num('percent', 0, 100),
+  'Vehicle.Powertrain.Range': num('m', 0, 2_000_000),
+  'Vehicle.CurrentLocation.Latitude': num('degrees', -90, 90),
+  'Vehicle.CurrentLocation.Longitude': num('degrees', -180, 180),
+} as const satisfies Record<string, SignalSpec>;
+
+export type SignalPath = keyof typeof SIGNALS;
+export type SignalValue = number | boolean | string;
+/** A snapshot of signal values, path → value. */
+export type VehicleSignals = Partial<Record<SignalPath, SignalValue>>;
+
+export const SIGNAL_PATHS = Object.keys(SIGNALS) as SignalPath[];
+
+export function isSignalPath(path: string): path is SignalPath {
+  return Object.hasOwn(SIGNALS, path);
+}
+
+/** Checks a value against a signal's declared type and range; returns a reason when it does not fit. */
+export function checkSignalValue(path: SignalPath, value: unknown): string | null {
+  const spec: SignalSpec = SIGNALS[path];
+  switch (spec.kind) {
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return `${path} takes a number`;
+      if (value < spec.min || value > spec.max) return `${path} must be within ${spec.min}..${spec.max} ${spec.unit}`;
+      return null;
+    case 'boolean':
+      return typeof value === 'boolean' ? null : `${path} takes true or false`;
+    case 'enum':
+      return typeof value === 'string' && spec.values.includes(value)
+        ? null
+        : `${path} takes one of ${spec.values.join(', ')}`;
+  }
+}

@@ -1,0 +1,67 @@
+// The `kemudi` command. Formats here are interfaces people script against: keep them exactly.
+//   kemudi sim   [--port N]                                   the simulator server
+//   kemudi ask   [--lang xx] [--speed kmh] [--gear P|R|N|D] "text" ["next turn" …]   headless turns, JSON lines
+//   kemudi parse [--lang xx] ["text"]                          NLU as JSON lines (stdin when no text)
+import { parseArgs } from 'node:util';
+import { runAsk } from './ask.js';
+import { runParse } from './parse.js';
+import { runSim } from './sim.js';
+import { UsageError } from './usage.js';
+
+const USAGE = `usage: kemudi <command> [options]
+
+  sim    [--port N]                                   start the simulator (http + ws on 127.0.0.1)
+  ask    [--lang en|id|zh] [--speed KMH] [--gear P|R|N|D] "text" ["next turn" ...]
+                                                      run turns headless; prints events as JSON lines
+  parse  [--lang en|id|zh] ["text"]                   understand text; JSON lines {"id","text","lang"} on stdin
+                                                      give {"id","intent","slots","source","ms"} on stdout
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'sim':
+        return await runSim(parseArgs({ args: rest, options: { port: { type: 'string' } }, strict: true }).values);
+      case 'ask': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { lang: { type: 'string' }, speed: { type: 'string' }, gear: { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        return await runAsk(values, positionals);
+      }
+      case 'parse': {
+        const { values, positionals } = parseArgs({ args: rest, options: { lang: { type: 'string' } }, allowPositionals: true, strict: true });
+        return await runParse(values, positionals);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
+    const code = (error as { code?: unknown }).code;
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`kemudi: ${(error as Error).message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`kemudi: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,68 @@
+// `kemudi parse`: NLU steps 1–4 as JSON lines, for evaluation.
+// In:  {"id","text","lang"} per line (lang optional).  Out: {"id","intent","slots","source","ms"} per line, in order.
+// A line that is not such an object still gets its one output line, with an "error" beside the usual keys.
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { Lang, MAX_UTTERANCE_CHARS, type Slots } from '../../common/contract.js';
+import { loadKnowledge } from '../core/compose.js';
+import type { TemplateNlu } from '../nlu/index.js';
+import { parseLang } from './usage.js';
+
+const ParseInput = z.object({
+  id: z.union([z.string(), z.number()]),
+  text: z.string().max(MAX_UTTERANCE_CHARS),
+  lang: Lang.optional(),
+});
+
+interface ParseOutput {
+  id: string | number | null;
+  intent: string;
+  slots: Slots;
+  source: string;
+  ms: number;
+  error?: { code: string; message: string };
+}
+
+export function parseOne(nlu: TemplateNlu, id: string | number, text: string, lang?: Lang): ParseOutput {
+  const started = performance.now();
+  const result = nlu.understandSync(text, lang);
+  const ms = Math.round((performance.now() - started) * 1000) / 1000;
+  const first = result.understandings[0];
+  return first
+    ? { id, intent: first.intent, slots: first.slots, source: first.source, ms }
+    : { id, intent: 'out_of_scope', slots: {}, source: 'none', ms };
+}
+
+export function parseLine(nlu: TemplateNlu, line: string, fallbackLang?: Lang): ParseOutput {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { id: null, intent: 'out_of_scope', slots: {}, source: 'none', ms: 0, error: { code: 'bad_json', message: 'the line is not valid JSON' } };
+  }
+  const input = ParseInput.safeParse(value);
+  if (!input.success) {
+    const id = typeof value === 'object' && value !== null && 'id' in value && (typeof value.id === 'string' || typeof value.id === 'number') ? value.id : null;
+    const message = input.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ');
+    return { id, intent: 'out_of_scope', slots: {}, source: 'none', ms: 0, error: { code: 'invalid_message', message } };
+  }
+  return parseOne(nlu, input.data.id, input.data.text, input.data.lang ?? fallbackLang);
+}
+
+export async function runParse(options: { lang?: string | undefined }, texts: string[]): Promise<number> {
+  const lang = parseLang(options.lang);
+  const { nlu } = loadKnowledge();
+  const write = (value: ParseOutput): void => {
+    process.stdout.write(`${JSON.stringify(value)}\n`);
+  };
+  if (texts.length > 0) {
+    texts.forEach((text, index) => write(parseOne(nlu, String(index + 1), text, lang)));
+    return 0;
+  }
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    write(parseLine(nlu, line, lang));
+  }
+  return 0;
+}

@@ -1,0 +1,67 @@
+// The interfaces the core is wired from. Each has a real implementation now or in its own issue;
+// the assistant depends only on these, so the simulator and the head unit can supply different ones.
+import type { Lang, NluSource, Slots, UxRestrictions } from '../../common/contract.js';
+import type { Result } from '../../common/result.js';
+import type { SignalPath, SignalValue, VehicleSignals } from '../../common/vss.js';
+
+/** One understood request. A sentence may hold several ("navigate home and call Sari"). */
+export interface Understanding {
+  intent: string;
+  slots: Slots;
+  source: NluSource;
+  /** 0..1; templates are exact (1), the classifier and the LLM report their own. */
+  confidence: number;
+}
+
+export interface NluResult {
+  lang: Lang;
+  understandings: Understanding[];
+}
+
+export interface Nlu {
+  understand(text: string, lang?: Lang): Promise<NluResult>;
+}
+
+export type PolicyDecision = { kind: 'allow' } | { kind: 'confirm'; reason: string } | { kind: 'deny'; reason: string };
+
+/** Pure: intent × slots × vehicle state → decision. Nothing, the LLM included, bypasses it. */
+export interface Policy {
+  decide(intent: string, slots: Slots, vehicle: VehicleSignals): PolicyDecision;
+  restrictions(vehicle: VehicleSignals): UxRestrictions;
+}
+
+export type SignalListener = (changed: VehicleSignals) => void;
+
+/** The car, addressed by VSS paths: the simulator now, a KUKSA.val databroker later. */
+export interface VehicleBus {
+  get(path: SignalPath): SignalValue | undefined;
+  snapshot(): VehicleSignals;
+  /** Asks the car to change an actuator; refuses sensors and out-of-range values. */
+  actuate(path: SignalPath, value: SignalValue): Result<void>;
+  subscribe(listener: SignalListener): () => void;
+}
+
+/** What a handler asks the core to say, by response key, with parameters for the template. */
+export interface Speech {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+export interface HandlerOutcome {
+  say: Speech;
+  /** Short descriptions of what was done, for the decision trace ("set Vehicle.Body.Lights.Beam.Low.IsOn=true"). */
+  actions: string[];
+  card?: { titleKey: string; lines: Speech[] };
+}
+
+export interface HandlerContext {
+  vehicle: VehicleBus;
+  lang: Lang;
+}
+
+export type IntentHandler = (slots: Slots, ctx: HandlerContext) => Promise<HandlerOutcome> | HandlerOutcome;
+
+/** Renders a response key in a language; unknown keys fall back to English, then to the key itself. */
+export interface Responses {
+  render(lang: Lang, speech: Speech): string;
+}

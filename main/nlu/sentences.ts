@@ -1,0 +1,161 @@
+// Loads intents/sentences/<lang>/*.yaml, compiles the templates, and matches text against them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { LANGS, type Lang, SlotValue, type Slots } from '../../common/contract.js';
+import type { IntentCatalog } from './catalog.js';
+import { normalize, tokenize } from './normalize.js';
+import { matchAll, type Node, parseTemplate, type SlotList, TemplateSyntaxError } from './template.js';
+
+const ListFile = z.union([
+  z.strictObject({
+    values: z.array(z.union([z.string(), z.strictObject({ in: z.string(), out: z.union([z.string(), z.number()]) })])),
+  }),
+  z.strictObject({
+    range: z.strictObject({ from: z.number(), to: z.number(), step: z.number().positive().default(1) }),
+  }),
+  z.strictObject({ wildcard: z.literal(true) }),
+]);
+
+const SentenceFile = z.strictObject({
+  language: z.enum(LANGS),
+  intents: z
+    .record(
+      z.string(),
+      z.strictObject({
+        data: z.array(z.strictObject({ sentences: z.array(z.string()).min(1), slots: z.record(z.string(), SlotValue).optional() })),
+      }),
+    )
+    .optional(),
+  lists: z.record(z.string(), ListFile).optional(),
+  expansion_rules: z.record(z.string(), z.string()).optional(),
+});
+
+interface CompiledSentence {
+  intent: string;
+  source: string;
+  node: Node;
+  fixed: Slots;
+}
+
+export interface TemplateHit {
+  intent: string;
+  slots: Slots;
+  /** The template that matched, for the decision trace. */
+  template: string;
+}
+
+class LanguageTemplates {
+  constructor(
+    readonly sentences: CompiledSentence[],
+    readonly lists: Map<string, SlotList>,
+  ) {}
+
+  match(text: string): TemplateHit | null {
+    const tokens = tokenize(normalize(text));
+    if (tokens.length === 0) return null;
+    let best: { hit: TemplateHit; wild: number } | null = null;
+    const lookup = (name: string): SlotList | undefined => this.lists.get(name);
+    for (const sentence of this.sentences) {
+      const end = matchAll(sentence.node, tokens, lookup);
+      if (!end || (best && end.wild >= best.wild)) continue;
+      best = { hit: { intent: sentence.intent, slots: { ...end.slots, ...sentence.fixed }, template: sentence.source }, wild: end.wild };
+      if (end.wild === 0) break;
+    }
+    return best?.hit ?? null;
+  }
+}
+
+export class TemplateMatcher {
+  private constructor(private readonly byLang: Map<Lang, LanguageTemplates>) {}
+
+  /** Reads every sentence file of every language; throws with the file name on any error,
+   *  so a broken sentence file fails the build and the tests, never a drive. */
+  static load(intentsDir: string, catalog: IntentCatalog): TemplateMatcher {
+    const byLang = new Map<Lang, LanguageTemplates>();
+    for (const lang of LANGS) {
+      const dir = join(intentsDir, 'sentences', lang);
+      const files = readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .map((f) => ({ name: join(dir, f), text: readFileSync(join(dir, f), 'utf8') }));
+      byLang.set(lang, compileLanguage(lang, files, catalog));
+    }
+    return new TemplateMatcher(byLang);
+  }
+
+  match(text: string, lang: Lang): TemplateHit | null {
+    return this.byLang.get(lang)?.match(text) ?? null;
+  }
+
+  sentenceCount(lang: Lang): number {
+    return this.byLang.get(lang)?.sentences.length ?? 0;
+  }
+}
+
+export function compileLanguage(lang: Lang, files: { name: string; text: string }[], catalog: IntentCatalog): LanguageTemplates {
+  const parsed = files.map((file) => {
+    const result = SentenceFile.safeParse(parseYaml(file.text));
+    if (!result.success) throw new Error(`${file.name}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (result.data.language !== lang) throw new Error(`${file.name}: says language ${result.data.language}, lives under ${lang}`);
+    return { name: file.name, data: result.data };
+  });
+
+  // Rules may refer to rules: parse on demand, refusing cycles.
+  const ruleSources = new Map<string, string>();
+  for (const { name, data } of parsed) {
+    for (const [rule, source] of Object.entries(data.expansion_rules ?? {})) {
+      if (ruleSources.has(rule)) throw new Error(`${name}: rule <${rule}> is defined twice in ${lang}`);
+      ruleSources.set(rule, source);
+    }
+  }
+  const rules = new Map<string, Node>();
+  const inProgress = new Set<string>();
+  const ruleMap: ReadonlyMap<string, Node> = {
+    get(rule: string): Node | undefined {
+      const done = rules.get(rule);
+      if (done) return done;
+      const source = ruleSources.get(rule);
+      if (source === undefined) return undefined;
+      if (inProgress.has(rule)) throw new TemplateSyntaxError(`rule <${rule}> refers to itself`);
+      inProgress.add(rule);
+      const node = parseTemplate(source, ruleMap);
+      inProgress.delete(rule);
+      rules.set(rule, node);
+      return node;
+    },
+  } as ReadonlyMap<string, Node>;
+
+  const lists = new Map<string, SlotList>();
+  for (const { name, data } of parsed) {
+    for (const [list, spec] of Object.entries(data.lists ?? {})) {
+      if (lists.has(list)) throw new Error(`${name}: list {${list}} is defined twice in ${lang}`);
+      if ('values' in spec) {
+        lists.set(list, {
+          kind: 'values',
+          values: spec.values.map((v) => (typeof v === 'string' ? { node: parseTemplate(v, ruleMap), out: v } : { node: parseTemplate(v.in, ruleMap), out: v.out })),
+        });
+      } else if ('range' in spec) {
+        lists.set(list, { kind: 'range', ...spec.range });
+      } else lists.set(list, { kind: 'wildcard' });
+    }
+  }
+
+  const sentences: CompiledSentence[] = [];
+  for (const { name, data } of parsed) {
+    for (const [intent, { data: groups }] of Object.entries(data.intents ?? {})) {
+      if (!catalog.get(intent)) throw new Error(`${name}: intent ${intent} is not declared in intents.yaml`);
+      for (const group of groups) {
+        for (const source of group.sentences) {
+          try {
+            sentences.push({ intent, source, node: parseTemplate(source, ruleMap), fixed: group.slots ?? {} });
+          } catch (error) {
+            throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
+          }
+        }
+      }
+    }
+  }
+  return new LanguageTemplates(sentences, lists);
+}

@@ -1,0 +1,135 @@
+// The simulator server: HTTP on 127.0.0.1 serving the built renderer, and a WebSocket at /ws that
+// speaks the contract. Every frame is decoded and checked; bad input gets a typed `error` event back.
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import sirv from 'sirv';
+import { WebSocket, WebSocketServer } from 'ws';
+import { decodeCommandText, type Event } from '../../common/contract.js';
+import type { Assistant } from '../core/assistant.js';
+
+/** Far above any command we accept (an utterance is at most 2000 characters). */
+const MAX_FRAME_BYTES = 64 * 1024;
+
+/** The renderer's Content-Security-Policy: our own scripts and sockets, nothing remote. */
+export const SIM_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export interface SimServerOptions {
+  assistant: Assistant;
+  /** 0 picks a free port. */
+  port?: number;
+  /** The built renderer (dist/renderer). Without it the server still speaks the WebSocket. */
+  rendererDir?: string;
+}
+
+export interface SimServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function startSimServer(options: SimServerOptions): Promise<SimServer> {
+  const { assistant } = options;
+  const serveStatic =
+    options.rendererDir && existsSync(options.rendererDir)
+      ? sirv(options.rendererDir, {
+          dev: false,
+          etag: true,
+          single: true,
+          setHeaders: (res) => {
+            res.setHeader('Content-Security-Policy', SIM_CSP);
+            res.setHeader('X-Content-Type-Options', 'nosniff');
+            res.setHeader('Referrer-Policy', 'no-referrer');
+            res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+          },
+        })
+      : null;
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    if (!serveStatic) {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The renderer is not built: run `npm run build`.\n');
+      return;
+    }
+    serveStatic(req, res, () => res.writeHead(404).end());
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  let port = 0;
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== '/ws' || !originAllowed(req.headers.origin, port)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    const send = (event: Event): void => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(event));
+    };
+    const off = assistant.on(send);
+    send(assistant.snapshot());
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        send({ type: 'error', code: 'bad_json', message: 'send commands as JSON text frames' });
+        return;
+      }
+      const decoded = decodeCommandText(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+      if (!decoded.ok) {
+        send({ type: 'error', ...decoded.error });
+        return;
+      }
+      // Refusals come back as `error` events from the assistant itself.
+      void assistant.handle(decoded.value);
+    });
+    ws.on('close', off);
+    ws.on('error', off);
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      port = (server.address() as AddressInfo).port;
+      resolve({
+        url: `http://127.0.0.1:${port}/`,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const client of wss.clients) client.close(1001, 'server shutting down');
+            wss.close();
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+/** Browsers send Origin on WebSocket upgrades: only our own page may connect. Tools (no Origin) may. */
+export function originAllowed(origin: string | undefined, port: number): boolean {
+  if (origin === undefined) return true;
+  return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
+}

@@ -1,0 +1,11 @@
+// The ordered list of migrations. Add a file NNN-name.ts with its own test, then list it here.
+import type Database from 'better-sqlite3';
+import { migration001 } from './001-settings-history.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration001];

@@ -1,0 +1,28 @@
+// Builds everything that runs outside the TypeScript test runner:
+//   dist/cli.js            the `kemudi` command (esbuild, ESM, dependencies left in node_modules)
+//   dist/app/main.js       Electron's main process (ESM)      dist/app/preload.cjs  its sandboxed preload (CJS)
+//   dist/renderer/         the Preact UI (Vite)
+import { existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const at = (path) => `${root}${path}`;
+const started = Date.now();
+
+const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external', logLevel: 'warning' };
+
+await esbuild({ ...node, entryPoints: [at('main/cli/index.ts')], outfile: at('dist/cli.js'), format: 'esm' });
+if (existsSync(at('main/app/main.ts'))) {
+  await esbuild({ ...node, entryPoints: [at('main/app/main.ts')], outfile: at('dist/app/main.js'), format: 'esm', external: ['electron'] });
+}
+if (existsSync(at('main/preload/index.ts'))) {
+  // A sandboxed preload cannot load modules from disk: bundle everything except electron into one CommonJS file.
+  await esbuild({ ...node, packages: undefined, entryPoints: [at('main/preload/index.ts')], outfile: at('dist/app/preload.cjs'), format: 'cjs', external: ['electron'], target: 'chrome130' });
+}
+if (existsSync(at('renderer/index.html'))) {
+  const { build: vite } = await import('vite');
+  rmSync(at('dist/renderer'), { recursive: true, force: true });
+  await vite({ configFile: at('renderer/vite.config.ts'), logLevel: 'warn' });
+}
+console.log(`kemudi: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
