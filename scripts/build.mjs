@@ -9,6 +9,8 @@ import { build as esbuild } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const at = (path) => `${root}${path}`;
 const started = Date.now();
+// --node-only: just the esbuild bundles (the test runner's global setup uses it).
+const nodeOnly = process.argv.includes('--node-only');
 
 const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external', logLevel: 'warning' };
 
@@ -20,7 +22,7 @@ if (existsSync(at('main/preload/index.ts'))) {
   // A sandboxed preload cannot load modules from disk: bundle everything except electron into one CommonJS file.
   await esbuild({ ...node, packages: undefined, entryPoints: [at('main/preload/index.ts')], outfile: at('dist/app/preload.cjs'), format: 'cjs', external: ['electron'], target: 'chrome130' });
 }
-if (existsSync(at('renderer/index.html'))) {
+if (!nodeOnly && existsSync(at('renderer/index.html'))) {
   const { build: vite } = await import('vite');
   rmSync(at('dist/renderer'), { recursive: true, force: true });
   await vite({ configFile: at('renderer/vite.config.ts'), logLevel: 'warn' });

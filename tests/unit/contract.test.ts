@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { COMMAND_TYPES, decodeCommand, decodeCommandText, decodeEvent, isSimulatorCommand } from '../../common/contract.js';
+
+describe('contract: commands', () => {
+  const valid = [
+    { type: 'utterance', text: 'turn on the headlights', source: 'text' },
+    { type: 'utterance', id: 'c1', text: '打开大灯', lang: 'zh', source: 'voice' },
+    { type: 'intent', name: 'vehicle.lights', slots: { state: 'on', beam: 'low' }, source: 'touch' },
+    { type: 'confirm' },
+    { type: 'cancel', id: 'x' },
+    { type: 'wake' },
+    { type: 'sim.set', signals: { 'Vehicle.Speed': 90, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' } },
+    { type: 'sim.reset' },
+  ];
+
+  it('accepts one valid message of every command type', () => {
+    for (const message of valid) {
+      const result = decodeCommand(message);
+      expect(result, JSON.stringify(message)).toEqual({ ok: true, value: message });
+    }
+    expect(new Set(valid.map((m) => m.type))).toEqual(new Set(COMMAND_TYPES));
+  });
+
+  it.each([
+    ['no type', { text: 'hi', source: 'text' }],
+    ['unknown type', { type: 'reboot' }],
+    ['utterance without source', { type: 'utterance', text: 'hi' }],
+    ['utterance with an unknown language', { type: 'utterance', text: 'hi', lang: 'fr', source: 'text' }],
+    ['utterance far too long', { type: 'utterance', text: 'a'.repeat(2001), source: 'text' }],
+    ['utterance with an extra field', { type: 'utterance', text: 'hi', source: 'text', admin: true }],
+    ['intent from voice', { type: 'intent', name: 'vehicle.lights', slots: {}, source: 'voice' }],
+    ['intent with nested slots', { type: 'intent', name: 'vehicle.lights', slots: { state: { on: true } }, source: 'touch' }],
+    ['intent with a bad name', { type: 'intent', name: '../../etc', slots: {}, source: 'touch' }],
+    ['sim.set of an unknown signal', { type: 'sim.set', signals: { 'Vehicle.Warp': 9 } }],
+    ['sim.set out of range', { type: 'sim.set', signals: { 'Vehicle.Speed': -5 } }],
+    ['sim.set of a wrong type', { type: 'sim.set', signals: { 'Vehicle.Body.Lights.Beam.Low.IsOn': 'yes' } }],
+    ['a string', 'utterance'],
+    ['null', null],
+    ['an array', [{ type: 'wake' }]],
+  ])('refuses %s with a typed error', (_name, message) => {
+    const result = decodeCommand(message);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('invalid_message');
+      expect(result.error.message.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('answers text that is not JSON with bad_json', () => {
+    expect(decodeCommandText('{"type":')).toMatchObject({ ok: false, error: { code: 'bad_json' } });
+    expect(decodeCommandText('{"type":"wake"}')).toEqual({ ok: true, value: { type: 'wake' } });
+  });
+
+  it('marks only sim.* as simulator commands', () => {
+    expect(isSimulatorCommand({ type: 'sim.reset' })).toBe(true);
+    expect(isSimulatorCommand({ type: 'wake' })).toBe(false);
+  });
+});
+
+describe('contract: events', () => {
+  const restrictions = { moving: false, keyboard: true, maxListItems: 50, maxChars: 2000 };
+  it('accepts every event type', () => {
+    const events = [
+      { type: 'state', dialogue: 'idle', vehicle: { 'Vehicle.Speed': 0 }, restrictions },
+      { type: 'transcript', text: 'hi', lang: 'en', final: true },
+      { type: 'response', text: 'Headlights on.', lang: 'en', card: { title: 'Vehicle', lines: ['on'] } },
+      { type: 'error', code: 'bad_json', message: 'nope' },
+    ];
+    for (const event of events) expect(decodeEvent(event)).toEqual({ ok: true, value: event });
+  });
+
+  it('refuses malformed events', () => {
+    expect(decodeEvent({ type: 'state', dialogue: 'dreaming', vehicle: {}, restrictions }).ok).toBe(false);
+    expect(decodeEvent({ type: 'error', code: 'oops', message: '' }).ok).toBe(false);
+    expect(decodeEvent({ type: 'response', text: 1, lang: 'en' }).ok).toBe(false);
+  });
+});

@@ -1,0 +1,154 @@
+// The simulator server end to end over a real WebSocket: start, talk the contract, refuse garbage, shut down.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { decodeEvent, type Event } from '../../common/contract.js';
+import { createSimulatedAssistant, loadKnowledge, type SimulatedAssistant } from '../../main/core/compose.js';
+import { originAllowed, type SimServer, startSimServer } from '../../main/simulator/server.js';
+import { exitCode, spawnKemudi, waitForLine } from '../support/cli.js';
+
+const knowledge = loadKnowledge();
+
+class Client {
+  readonly events: Event[] = [];
+  private waiters: { test: (e: Event) => boolean; resolve: (e: Event) => void }[] = [];
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const decoded = decodeEvent(JSON.parse(String(data)));
+      if (!decoded.ok) throw new Error(`the server sent an event outside the contract: ${decoded.error.message}`);
+      this.events.push(decoded.value);
+      this.waiters = this.waiters.filter((w) => (w.test(decoded.value) ? (w.resolve(decoded.value), false) : true));
+    });
+  }
+  static connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers });
+      const client = new Client(ws);
+      ws.once('open', () => resolve(client));
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+  }
+  next(test: (e: Event) => boolean): Promise<Event> {
+    const seen = this.events.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+  send(value: unknown): void {
+    this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+}
+
+describe('simulator server', () => {
+  let sim: SimulatedAssistant;
+  let server: SimServer;
+  beforeEach(async () => {
+    sim = createSimulatedAssistant({ database: ':memory:', knowledge });
+    server = await startSimServer({ assistant: sim.assistant, port: 0 });
+  });
+  afterEach(async () => {
+    await server.close();
+    sim.close();
+  });
+
+  it('listens on 127.0.0.1 only', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it('sends the state on connect, and state, transcript and response for an utterance', async () => {
+    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const first = await client.next((e) => e.type === 'state');
+    expect(first).toMatchObject({ type: 'state', dialogue: 'idle', vehicle: { 'Vehicle.Body.Lights.Beam.Low.IsOn': false } });
+    client.send({ type: 'utterance', text: 'turn on the headlights', source: 'text' });
+    const response = await client.next((e) => e.type === 'response');
+    expect(response).toMatchObject({ type: 'response', text: 'Headlights on.', lang: 'en' });
+    expect(client.events.some((e) => e.type === 'transcript' && e.text === 'turn on the headlights')).toBe(true);
+    await client.next((e) => e.type === 'state' && e.dialogue === 'idle' && e.vehicle['Vehicle.Body.Lights.Beam.Low.IsOn'] === true);
+    expect(sim.vehicle.get('Vehicle.Body.Lights.Beam.Low.IsOn')).toBe(true);
+    client.ws.close();
+  });
+
+  it('answers garbage with typed errors and stays up', async () => {
+    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    client.send('{not json');
+    expect(await client.next((e) => e.type === 'error')).toMatchObject({ code: 'bad_json' });
+    client.send({ type: 'utterance', text: 42, source: 'text' });
+    await client.next((e) => e.type === 'error' && e.code === 'invalid_message');
+    client.send({ type: 'intent', id: 'x1', name: 'vehicle.lights', slots: { state: 'sideways' }, source: 'touch' });
+    expect(await client.next((e) => e.type === 'error' && e.id === 'x1')).toMatchObject({ code: 'invalid_slots' });
+    client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    await client.next((e) => e.type === 'error' && e.message.includes('text frames'));
+    client.send({ type: 'utterance', text: 'lights on', source: 'text' });
+    await client.next((e) => e.type === 'response');
+    client.ws.close();
+  });
+
+  it('mirrors one car to every connected screen', async () => {
+    const a = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const b = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    a.send({ type: 'sim.set', signals: { 'Vehicle.Speed': 90, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' } });
+    const seen = await b.next((e) => e.type === 'state' && e.vehicle['Vehicle.Speed'] === 90);
+    expect(seen).toMatchObject({ restrictions: { moving: true, keyboard: false } });
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it('refuses WebSockets from other origins and other paths', async () => {
+    await expect(Client.connect(`ws://127.0.0.1:${server.port}/ws`, { Origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(Client.connect(`ws://127.0.0.1:${server.port}/other`)).rejects.toThrow(/403/);
+    const own = await Client.connect(`ws://127.0.0.1:${server.port}/ws`, { Origin: `http://127.0.0.1:${server.port}` });
+    own.ws.close();
+    expect(originAllowed('http://localhost:1234', 1234)).toBe(true);
+    expect(originAllowed('http://localhost:1235', 1234)).toBe(false);
+  });
+
+  it('says plainly when the renderer is not built', async () => {
+    const res = await fetch(server.url);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toMatch(/npm run build/);
+    expect((await fetch(`${server.url}healthz`)).status).toBe(200);
+  });
+
+  it('closes open sockets on shutdown', async () => {
+    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const closed = new Promise<number>((resolve) => client.ws.once('close', (code) => resolve(code)));
+    await server.close();
+    expect(await closed).toBe(1001);
+    server = await startSimServer({ assistant: sim.assistant, port: 0 });
+  });
+});
+
+describe('kemudi sim', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kemudi-sim-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('prints its URL, serves, and exits cleanly on SIGTERM', async () => {
+    const child = spawnKemudi(['sim', '--port', '0'], { KEMUDI_DATA_DIR: dataDir });
+    const [, url] = await waitForLine(child, /Kemudi simulator: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    expect((await fetch(`${url}healthz`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exitCode(child)).toBe(0);
+  });
+
+  it('takes the port from KEMUDI_PORT and refuses a bad one', async () => {
+    const port = await freePort();
+    const child = spawnKemudi(['sim'], { KEMUDI_PORT: String(port), KEMUDI_DATA_DIR: dataDir });
+    const [, url] = await waitForLine(child, /Kemudi simulator: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    expect(url).toBe(`http://127.0.0.1:${port}/`);
+    child.kill('SIGINT');
+    expect(await exitCode(child)).toBe(0);
+    expect(await exitCode(spawnKemudi(['sim', '--port', 'eighty']))).toBe(2);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
