@@ -71,7 +71,9 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
       res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The renderer is not built: run `npm run build`.\n');
       return;
     }
-    serveStatic(req, res, () => res.writeHead(404).end());
+    serveStatic(req, res, () => {
+      res.writeHead(404).end();
+    });
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
