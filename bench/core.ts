@@ -38,7 +38,11 @@ export const coreSuite: Suite = {
 
     const sim = createSimulatedAssistant({ database: ':memory:', knowledge });
     let on = false;
-    const turn = await sample(() => sim.assistant.handle({ type: 'utterance', text: (on = !on) ? 'lights on' : 'lights off', source: 'text' }), 1000);
+    const toggle = (): string => {
+      on = !on;
+      return on ? 'lights on' : 'lights off';
+    };
+    const turn = await sample(() => sim.assistant.handle({ type: 'utterance', text: toggle(), source: 'text' }), 1000);
     const turnP50 = percentile(turn, 50);
     emit({ name: 'core.turn.p50', value: turnP50, unit: 'ms' });
     emit({ name: 'core.turn.p95', value: percentile(turn, 95), unit: 'ms' });
@@ -56,7 +60,7 @@ export const coreSuite: Suite = {
             }
           };
           ws.on('message', onMessage);
-          ws.send(JSON.stringify({ type: 'utterance', text: (on = !on) ? 'lights on' : 'lights off', source: 'text' }));
+          ws.send(JSON.stringify({ type: 'utterance', text: toggle(), source: 'text' }));
         }),
       500,
     );

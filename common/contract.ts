@@ -1,6 +1,6 @@
 // The one contract between the renderer and the core: commands in, events out.
 // Every message has a runtime schema, checked on both transports (Electron IPC and the simulator's WebSocket).
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES, err, ok, type Result } from './result.js';
 import { checkSignalValue, isSignalPath, type SignalPath, type SignalValue } from './vss.js';
 

@@ -8,6 +8,7 @@ export const ERROR_CODES = [
   'invalid_slots', // an intent's slots do not match its declared schema
   'unknown_intent', // no such intent in intents/intents.yaml
   'busy', // the core is already handling a turn and cannot queue more
+  'unavailable', // the other side is not reachable now (a transport reconnecting, a model not loaded)
   'internal', // a bug on our side: logged, reported, the core stays up
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -14,17 +14,20 @@ export function parsePort(value: string | undefined): number {
 export async function runSim(options: { port?: string | undefined }): Promise<number> {
   const port = parsePort(options.port ?? process.env.KEMUDI_PORT);
   const sim = createSimulatedAssistant();
-  const server = await startSimServer({ assistant: sim.assistant, port, rendererDir: rendererDir() });
-  process.stdout.write(`Kemudi simulator: ${server.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
+  // Listen for the stop signals before announcing the URL: whoever reads the URL may stop us at once.
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
   });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const server = await startSimServer({ assistant: sim.assistant, port, rendererDir: rendererDir() });
+  process.stdout.write(`Kemudi simulator: ${server.url}\n`);
+  await stopped;
   await server.close();
   sim.close();
   process.stdout.write('Kemudi simulator stopped.\n');

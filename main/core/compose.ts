@@ -36,6 +36,8 @@ export interface SimulatedAssistantOptions {
   /** The database file; ':memory:' keeps nothing. Default: kemudi.db in the data directory. */
   database?: string;
   knowledge?: Knowledge;
+  /** better-sqlite3 compiled for another ABI (Electron's); see scripts/start.mjs. */
+  nativeBinding?: string;
 }
 
 export interface SimulatedAssistant {
@@ -48,7 +50,7 @@ export interface SimulatedAssistant {
 export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}): SimulatedAssistant {
   const knowledge = options.knowledge ?? loadKnowledge();
   const vehicle = new SimulatedVehicle(options.start);
-  const db = openDatabase(options.database ?? join(dataDir(), 'kemudi.db'));
+  const db = openDatabase(options.database ?? join(dataDir(), 'kemudi.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const assistant = new Assistant({
     catalog: knowledge.catalog,
     nlu: knowledge.nlu,

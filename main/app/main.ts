@@ -1,0 +1,138 @@
+// Electron's main process: one sandboxed window showing the built renderer, the headless core behind IPC.
+// Every decision about what the page may do lives in security.ts; this file only applies them.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { createSimulatedAssistant, type SimulatedAssistant, type SimulatedAssistantOptions } from '../core/compose.js';
+import { rendererDir } from '../core/paths.js';
+import { COMMAND_CHANNEL, EVENT_CHANNEL } from './channels.js';
+import {
+  APP_CSP,
+  createCommandHandler,
+  kioskRequested,
+  navigationAllowed,
+  pageUrl,
+  permissionAllowed,
+  permissionCheckAllowed,
+  requestAllowed,
+  trustedSender,
+  windowOpenDecision,
+  windowOptions,
+} from './security.js';
+
+const renderer = rendererDir();
+const page = pageUrl(renderer);
+const preload = join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs');
+let win: BrowserWindow | null = null;
+
+function fail(message: string): void {
+  process.stderr.write(`kemudi: ${message}\n`);
+  app.exit(1);
+}
+
+// Every WebContents, whoever creates it: no new windows, no navigation away, no <webview>.
+app.on('web-contents-created', (_event, contents) => {
+  contents.setWindowOpenHandler(windowOpenDecision);
+  const guard = (event: { preventDefault(): void }, url: string): void => {
+    if (!navigationAllowed(url, page)) event.preventDefault();
+  };
+  contents.on('will-navigate', guard);
+  contents.on('will-redirect', guard);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+app.enableSandbox();
+if (!app.requestSingleInstanceLock()) {
+  // A head unit shows one Kemudi: a second start focuses the first and leaves.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  // One window; when it is gone, so is the app (on every platform: this is a kiosk, not a document app).
+  app.on('window-all-closed', () => app.quit());
+  void app.whenReady().then(start, (error: unknown) => fail(`Electron did not start: ${String(error)}`));
+}
+
+function openCore(): SimulatedAssistant | null {
+  // better-sqlite3 is built for Node's ABI; Electron needs its own build. scripts/start.mjs makes one and
+  // names it in KEMUDI_SQLITE_BINDING.
+  const binding = process.env.KEMUDI_SQLITE_BINDING;
+  const options: SimulatedAssistantOptions = binding ? { nativeBinding: binding } : {};
+  try {
+    // The simulated car is the only VehicleBus so far; a real one (KUKSA.val) will be chosen here.
+    return createSimulatedAssistant(options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    fail(
+      /NODE_MODULE_VERSION|better_sqlite3|bindings file/i.test(message)
+        ? `better-sqlite3 is not built for Electron (set KEMUDI_SQLITE_BINDING, or run \`npm start\`): ${message}`
+        : `the core did not start: ${message}`,
+    );
+    return null;
+  }
+}
+
+function start(): void {
+  const core = openCore();
+  if (!core) return;
+  app.on('will-quit', () => core.close());
+
+  const ses = session.defaultSession;
+  // Nothing remote and no file outside the renderer build, whatever the page asks for.
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !requestAllowed(details.url, renderer) }));
+  ses.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } }),
+  );
+  ses.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(
+      permissionAllowed(
+        {
+          permission,
+          fromOurWindow: contents.id === win?.webContents.id,
+          requestingUrl: details.requestingUrl,
+          isMainFrame: details.isMainFrame,
+          mediaTypes: 'mediaTypes' in details ? details.mediaTypes : undefined,
+        },
+        page,
+      ),
+    ),
+  );
+  ses.setPermissionCheckHandler((contents, permission, requestingOrigin, details) =>
+    permissionCheckAllowed({ permission, fromOurWindow: contents !== null && contents.id === win?.webContents.id, requestingOrigin, mediaType: details.mediaType }),
+  );
+
+  ipcMain.handle(
+    COMMAND_CHANNEL,
+    createCommandHandler({
+      assistant: core.assistant,
+      vehicle: 'simulated',
+      trusted: (event) => trustedSender(event, { webContentsId: win?.webContents.id, page }),
+    }),
+  );
+
+  const window = new BrowserWindow(windowOptions({ preload, kiosk: kioskRequested(process.argv, process.env) }));
+  win = window;
+  const send = (event: unknown): void => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+  };
+  const off = core.assistant.on(send);
+  // A fresh page (first load, reload after a crash) starts from the current state.
+  window.webContents.on('did-finish-load', () => send(core.assistant.snapshot()));
+  // A crashed page must not leave the driver with a dead screen.
+  window.webContents.on('render-process-gone', (_event, details) => {
+    if (details.reason === 'clean-exit' || window.isDestroyed()) return;
+    process.stderr.write(`kemudi: the renderer stopped (${details.reason}); reloading\n`);
+    window.webContents.reload();
+  });
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    off();
+    win = null;
+  });
+  window.loadFile(join(renderer, 'index.html')).catch((error: unknown) => {
+    fail(`cannot show the renderer (${page}): run \`npm run build\` (${error instanceof Error ? error.message : String(error)})`);
+  });
+}

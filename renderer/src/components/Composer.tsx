@@ -1,0 +1,80 @@
+import { useState } from 'preact/hooks';
+import { LANGS, type Lang } from '../../../common/contract.js';
+import type { Store } from '../state/store.js';
+import { MicButton } from './MicButton.js';
+
+const LANG_NAMES: Record<Lang, string> = { en: 'English', id: 'Bahasa Indonesia', zh: '中文' };
+
+function isLang(value: string): value is Lang {
+  return (LANGS as readonly string[]).includes(value);
+}
+
+export function Composer({ store }: { store: Store }) {
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+  const allowed = store.typingAllowed.value;
+  const placeholder = allowed ? 'Type what you would say' : 'Tap Talk to speak instead';
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const said = text.trim();
+    if (!said || !allowed || sending) return;
+    setSending(true);
+    const result = await store.say(said);
+    setSending(false);
+    // Keep the words when they did not get through, so nothing has to be typed twice.
+    if (result.ok) setText('');
+  };
+
+  return (
+    <footer class="composer">
+      <MicButton store={store} />
+      <div class="composer-main">
+        <form class="composer-form" onSubmit={(event) => void submit(event)}>
+          <label class="visually-hidden" for="utterance">
+            Type what you would say
+          </label>
+          <input
+            id="utterance"
+            class="utterance"
+            type="text"
+            autocomplete="off"
+            enterKeyHint="send"
+            maxLength={2000}
+            placeholder={placeholder}
+            disabled={!allowed}
+            value={text}
+            onInput={(event) => setText(event.currentTarget.value)}
+          />
+          <label class="visually-hidden" for="lang">
+            Language
+          </label>
+          <select
+            id="lang"
+            class="lang"
+            value={store.lang.value ?? ''}
+            onChange={(event) => {
+              const value = event.currentTarget.value;
+              store.setLang(isLang(value) ? value : undefined);
+            }}
+          >
+            <option value="">Auto language</option>
+            {LANGS.map((lang) => (
+              <option key={lang} value={lang}>
+                {LANG_NAMES[lang]}
+              </option>
+            ))}
+          </select>
+          <button class="send" type="submit" disabled={!allowed || sending}>
+            Send
+          </button>
+        </form>
+        {!allowed && (
+          <p class="typing-disabled" data-testid="typing-disabled" role="status">
+            Typing is disabled while driving
+          </p>
+        )}
+      </div>
+    </footer>
+  );
+}

@@ -1,0 +1,73 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { Card, Trace } from '../../../common/contract.js';
+import type { Store } from '../state/store.js';
+import { traceSummary } from '../state/ui.js';
+
+function ResponseCard({ card }: { card: Card }) {
+  return (
+    <div class="card" data-testid="response-card">
+      <p class="card-title">{card.title}</p>
+      {card.lines.length > 0 && (
+        <ul class="card-lines">
+          {card.lines.map((line, index) => (
+            <li key={index}>{line}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function TraceLine({ trace }: { trace: Trace }) {
+  return (
+    <dl class="trace" data-testid="trace" aria-label="Decision trace">
+      {traceSummary(trace).map(([label, value]) => (
+        <div key={label} class="trace-item">
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function Conversation({ store }: { store: Store }) {
+  const { turns, interim } = store.ui.value;
+  const scroller = useRef<HTMLElement>(null);
+  const newest = turns.at(-1)?.id;
+
+  // Newest at the bottom, and kept in view as turns arrive.
+  useEffect(() => {
+    const element = scroller.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [newest, interim]);
+
+  return (
+    <section class="conversation" ref={scroller} role="log" aria-live="polite" aria-label="Conversation">
+      {turns.length === 0 && interim === null ? (
+        <p class="hint">
+          Tap the microphone or type a request, for example “turn on the headlights”, “nyalakan lampu jauh” or “打开远光灯”.
+        </p>
+      ) : (
+        <ol class="turns">
+          {turns.map((turn) =>
+            turn.kind === 'user' ? (
+              <li key={turn.id} class="turn turn-user" lang={turn.lang} data-testid="transcript">
+                {turn.text}
+              </li>
+            ) : (
+              <li key={turn.id} class="turn turn-kemudi" lang={turn.lang} data-testid="response">
+                <p class="response-text" data-testid="response-text">
+                  {turn.text}
+                </p>
+                {turn.card && <ResponseCard card={turn.card} />}
+                {turn.trace && <TraceLine trace={turn.trace} />}
+              </li>
+            ),
+          )}
+          {interim !== null && <li class="turn turn-user turn-interim">{interim}</li>}
+        </ol>
+      )}
+    </section>
+  );
+}

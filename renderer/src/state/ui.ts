@@ -1,0 +1,148 @@
+// What the screen shows, as a pure reduction of contract events. No DOM and no signals here,
+// so the unit tests run it in plain Node.
+import type { Card, Event as KemudiEvent, Lang, StateEvent, Trace, UxRestrictions, VehicleSnapshot } from '../../../common/contract.js';
+import type { SignalPath } from '../../../common/vss.js';
+import type { TransportKind } from '../transport/types.js';
+
+export type Turn =
+  | { kind: 'user'; id: number; text: string; lang: Lang }
+  | { kind: 'kemudi'; id: number; text: string; lang: Lang; card?: Card; trace?: Trace };
+
+export interface Notice {
+  id: number;
+  code: string;
+  message: string;
+}
+
+export interface UiState {
+  /** The latest `state` event; null until the core has spoken. */
+  state: StateEvent | null;
+  turns: readonly Turn[];
+  /** A partial (not final) transcript while someone speaks. */
+  interim: string | null;
+  notice: Notice | null;
+  nextId: number;
+}
+
+/** Older turns are dropped: a head unit shows a short history, and memory stays bounded. */
+export const MAX_TURNS = 50;
+
+export function initialUi(): UiState {
+  return { state: null, turns: [], interim: null, notice: null, nextId: 1 };
+}
+
+function addTurn(ui: UiState, turn: Turn): UiState {
+  const turns = [...ui.turns, turn];
+  return { ...ui, turns: turns.length > MAX_TURNS ? turns.slice(turns.length - MAX_TURNS) : turns, nextId: ui.nextId + 1 };
+}
+
+export function reduce(ui: UiState, event: KemudiEvent): UiState {
+  switch (event.type) {
+    case 'state':
+      return { ...ui, state: event };
+    case 'transcript':
+      if (!event.final) return { ...ui, interim: event.text };
+      return addTurn({ ...ui, interim: null }, { kind: 'user', id: ui.nextId, text: event.text, lang: event.lang });
+    case 'response': {
+      const turn: Turn = { kind: 'kemudi', id: ui.nextId, text: event.text, lang: event.lang };
+      if (event.card) turn.card = event.card;
+      if (event.trace) turn.trace = event.trace;
+      return addTurn(ui, turn);
+    }
+    case 'error':
+      return notify(ui, event.code, event.message);
+  }
+}
+
+/** A short-lived message (an `error` event, a failed send). The newest replaces the one shown. */
+export function notify(ui: UiState, code: string, message: string): UiState {
+  return { ...ui, notice: { id: ui.nextId, code, message }, nextId: ui.nextId + 1 };
+}
+
+/** Clears the notice only if it is still the one the timer was started for. */
+export function dismissNotice(ui: UiState, id: number): UiState {
+  return ui.notice?.id === id ? { ...ui, notice: null } : ui;
+}
+
+/** In the simulator the text box stands in for the microphone, so it stays usable while "driving";
+ *  in the car (Electron) the policy's keyboard restriction applies. */
+export function typingAllowed(kind: TransportKind, restrictions: UxRestrictions | undefined): boolean {
+  if (kind === 'websocket') return true;
+  return restrictions?.keyboard ?? true;
+}
+
+export type StatusId = 'speed' | 'gear' | 'headlights' | 'highbeams' | 'temperature' | 'fuel' | 'doors';
+export interface StatusItem {
+  id: StatusId;
+  text: string;
+  /** Highlights a signal that is on or needs attention. */
+  active: boolean;
+}
+
+const DOOR_LOCKS: readonly SignalPath[] = [
+  'Vehicle.Cabin.Door.Row1.DriverSide.IsLocked',
+  'Vehicle.Cabin.Door.Row1.PassengerSide.IsLocked',
+  'Vehicle.Cabin.Door.Row2.DriverSide.IsLocked',
+  'Vehicle.Cabin.Door.Row2.PassengerSide.IsLocked',
+];
+
+function num(vehicle: VehicleSnapshot, path: SignalPath): number | undefined {
+  const value = vehicle[path];
+  return typeof value === 'number' ? value : undefined;
+}
+function bool(vehicle: VehicleSnapshot, path: SignalPath): boolean | undefined {
+  const value = vehicle[path];
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+function onOff(name: string, value: boolean | undefined): { text: string; active: boolean } {
+  return { text: `${name} ${value === undefined ? 'unknown' : value ? 'on' : 'off'}`, active: value === true };
+}
+
+/** The status strip's items, in display order. Missing signals read "unknown" rather than a made-up value. */
+export function vehicleStatus(vehicle: VehicleSnapshot): StatusItem[] {
+  const speed = num(vehicle, 'Vehicle.Speed');
+  const gear = vehicle['Vehicle.Powertrain.Transmission.SelectedGear'];
+  const temperature = num(vehicle, 'Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature');
+  const fuel = num(vehicle, 'Vehicle.Powertrain.FuelSystem.RelativeLevel');
+  const locks = DOOR_LOCKS.map((path) => bool(vehicle, path));
+  const known = locks.filter((locked): locked is boolean => locked !== undefined);
+  const unlocked = known.filter((locked) => !locked).length;
+  let doors: string;
+  if (known.length === 0) doors = 'Doors unknown';
+  else if (unlocked === 0) doors = 'Doors locked';
+  else if (unlocked === known.length) doors = 'Doors unlocked';
+  else doors = `${unlocked} of ${known.length} doors unlocked`;
+
+  return [
+    { id: 'speed', text: speed === undefined ? '– km/h' : `${Math.round(speed)} km/h`, active: (speed ?? 0) > 0 },
+    { id: 'gear', text: `Gear ${typeof gear === 'string' ? gear : '–'}`, active: typeof gear === 'string' && gear !== 'P' },
+    { id: 'headlights', ...onOff('Headlights', bool(vehicle, 'Vehicle.Body.Lights.Beam.Low.IsOn')) },
+    { id: 'highbeams', ...onOff('High beams', bool(vehicle, 'Vehicle.Body.Lights.Beam.High.IsOn')) },
+    { id: 'temperature', text: temperature === undefined ? 'Driver –' : `Driver ${formatNumber(temperature)} °C`, active: false },
+    { id: 'fuel', text: fuel === undefined ? 'Fuel –' : `Fuel ${Math.round(fuel)}%`, active: fuel !== undefined && fuel < 15 },
+    { id: 'doors', text: doors, active: unlocked > 0 },
+  ];
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+function formatSlots(slots: Trace['slots']): string {
+  const entries = Object.entries(slots);
+  return entries.length === 0 ? '' : entries.map(([name, value]) => `${name}=${String(value)}`).join(' ');
+}
+
+/** A turn's decision trace as label/value pairs, for the compact line under a response.
+ *  Actions drop the common "Vehicle." prefix to stay on one line. */
+export function traceSummary(trace: Trace): Array<[label: string, value: string]> {
+  const slots = formatSlots(trace.slots);
+  const pairs: Array<[string, string]> = [
+    ['intent', trace.intent === null ? 'none' : slots ? `${trace.intent} (${slots})` : trace.intent],
+    ['source', trace.source === 'none' ? 'none' : `${trace.source} ${Math.round(trace.confidence * 100)}%`],
+    ['policy', trace.policy === null ? '–' : trace.policyReason ? `${trace.policy}: ${trace.policyReason}` : trace.policy],
+    ['actions', trace.actions.length === 0 ? 'none' : trace.actions.map((action) => action.replace(/^Vehicle\./, '')).join(', ')],
+  ];
+  return pairs;
+}

@@ -1,0 +1,208 @@
+// The simulator UI end to end: the real core and sim server in-process, the built renderer in a real
+// headless Chromium (playwright-core, Debian's chromium). Runs after `npm run build`.
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulatedAssistant, type SimulatedAssistant } from '../../main/core/compose.js';
+import { rendererDir } from '../../main/core/paths.js';
+import { startSimServer, type SimServer } from '../../main/simulator/server.js';
+
+const WAIT_MS = 10_000;
+const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
+/** CHROMIUM_PATH, else `chromium` (or `chromium-browser`) on PATH; null when there is none. */
+function findChromium(): string | null {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of ['chromium', 'chromium-browser']) {
+      const candidate = join(dir, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return null;
+}
+
+const executablePath = findChromium();
+if (!executablePath) {
+  console.warn(
+    '\n!!! tests/e2e/sim-ui.test.ts SKIPPED: no Chromium found. Install Debian\'s `chromium` or set CHROMIUM_PATH to run the UI end-to-end tests. !!!\n',
+  );
+}
+
+(executablePath ? describe : describe.skip)('simulator UI in Chromium', () => {
+  let sim: SimulatedAssistant;
+  let server: SimServer;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const pageErrors: string[] = [];
+
+  const byTestId = (id: string, text: string) => page.getByTestId(id).filter({ hasText: text });
+
+  /** Types like a user and submits with Enter. */
+  async function say(text: string): Promise<void> {
+    const box = page.getByLabel('Type what you would say');
+    await box.fill(text);
+    await box.press('Enter');
+  }
+
+  beforeAll(async () => {
+    const renderer = rendererDir();
+    if (!existsSync(join(renderer, 'index.html'))) {
+      throw new Error(`${join(renderer, 'index.html')} is missing: run \`npm run build\` before the e2e tests (\`npm test\` does).`);
+    }
+    sim = createSimulatedAssistant({ database: ':memory:' });
+    server = await startSimServer({ assistant: sim.assistant, port: 0, rendererDir: renderer });
+    profile = mkdtempSync(join(tmpdir(), 'kemudi-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: executablePath!,
+      headless: true,
+      viewport: { width: 1280, height: 720 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    // A hang becomes a clear failure well inside the test's own timeout.
+    context.setDefaultTimeout(WAIT_MS);
+    page = context.pages()[0] ?? (await context.newPage());
+    // CSP violations and uncaught exceptions land here; the page must have none.
+    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`console: ${message.text()} (${message.location().url})`);
+    });
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    sim?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('turns the headlights on from a typed English sentence', async () => {
+    await byTestId('status-headlights', 'Headlights off').waitFor({ timeout: WAIT_MS });
+    await byTestId('status-connection', 'Simulator').waitFor({ timeout: WAIT_MS });
+    expect(sim.vehicle.get('Vehicle.Body.Lights.Beam.Low.IsOn')).toBe(false);
+
+    await say('turn on the headlights');
+
+    const response = page.getByTestId('response').last();
+    await response.getByTestId('response-text').filter({ hasText: 'Headlights on.' }).waitFor({ timeout: WAIT_MS });
+    expect(await response.getByTestId('response-text').textContent()).toBe('Headlights on.');
+    await byTestId('status-headlights', 'Headlights on').waitFor({ timeout: WAIT_MS });
+    expect(sim.vehicle.get('Vehicle.Body.Lights.Beam.Low.IsOn')).toBe(true);
+
+    // The user's line, the decision trace, and a cleared text box for the next turn.
+    expect(await page.getByTestId('transcript').last().textContent()).toBe('turn on the headlights');
+    const trace = await response.getByTestId('trace').textContent();
+    expect(trace).toContain('vehicle.lights');
+    expect(trace).toContain('template');
+    expect(trace).toContain('allow');
+    expect(await page.getByLabel('Type what you would say').inputValue()).toBe('');
+  });
+
+  it('wakes on the mic button and turns the high beams on from Chinese', async () => {
+    await page.getByTestId('mic').click();
+    await page.locator('[data-testid="status-dialogue"][data-state="listening"]').waitFor({ timeout: WAIT_MS });
+
+    await say('打开远光灯');
+
+    await page.getByTestId('response-text').filter({ hasText: '已打开远光灯。' }).waitFor({ timeout: WAIT_MS });
+    await byTestId('status-highbeams', 'High beams on').waitFor({ timeout: WAIT_MS });
+    expect(sim.vehicle.get('Vehicle.Body.Lights.Beam.High.IsOn')).toBe(true);
+    expect(await page.getByTestId('response').count()).toBe(2);
+    await page.locator('[data-testid="status-dialogue"][data-state="idle"]').waitFor({ timeout: WAIT_MS });
+
+    mkdirSync(resultsDir, { recursive: true });
+    await page.screenshot({ path: join(resultsDir, 'sim-home.png') });
+  });
+
+  it('keeps the text box usable in the simulator while the car moves', async () => {
+    expect(sim.vehicle.simulate({ 'Vehicle.Speed': 80, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' }).ok).toBe(true);
+    await byTestId('status-speed', '80 km/h').waitFor({ timeout: WAIT_MS });
+    await byTestId('status-gear', 'Gear D').waitFor({ timeout: WAIT_MS });
+    // The policy restricts the keyboard while moving, but here the text box stands in for the microphone.
+    expect(await page.getByLabel('Type what you would say').isEnabled()).toBe(true);
+    expect(await page.getByTestId('typing-disabled').count()).toBe(0);
+
+    await say('turn off the high beams');
+    await byTestId('status-highbeams', 'High beams off').waitFor({ timeout: WAIT_MS });
+    expect(sim.vehicle.get('Vehicle.Body.Lights.Beam.High.IsOn')).toBe(false);
+  });
+
+  it('under the Electron bridge, obeys the keyboard restriction and shows error events', async () => {
+    // A stand-in for main/preload's window.kemudi: records commands, lets the test push events.
+    const bridged = await context.newPage();
+    await bridged.addInitScript({
+      content: `window.kemudiSent = [];
+        window.kemudi = {
+          send(command) { window.kemudiSent.push(command); return Promise.resolve({ ok: true, value: undefined }); },
+          onEvent(listener) { window.kemudiEmit = listener; return () => { window.kemudiEmit = undefined; }; },
+        };`,
+    });
+    const warnings: string[] = [];
+    bridged.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    await bridged.goto(server.url);
+    const vehicle = sim.assistant.snapshot().vehicle;
+    const moving = {
+      type: 'state',
+      dialogue: 'idle',
+      vehicle: { ...vehicle, 'Vehicle.Speed': 50, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' },
+      restrictions: { moving: true, keyboard: false, maxListItems: 6, maxChars: 120 },
+    };
+    const parked = {
+      type: 'state',
+      dialogue: 'idle',
+      vehicle: { ...vehicle, 'Vehicle.Speed': 0, 'Vehicle.Powertrain.Transmission.SelectedGear': 'P' },
+      restrictions: { moving: false, keyboard: true, maxListItems: 50, maxChars: 2000 },
+    };
+    await bridged.evaluate(`window.kemudiEmit(${JSON.stringify(moving)})`);
+
+    await bridged.getByTestId('typing-disabled').filter({ hasText: 'Typing is disabled while driving' }).waitFor({ timeout: WAIT_MS });
+    expect(await bridged.getByLabel('Type what you would say').isDisabled()).toBe(true);
+    // No WebSocket here, so no connection badge.
+    expect(await bridged.getByTestId('status-connection').count()).toBe(0);
+
+    await bridged.getByTestId('mic').click();
+    await bridged.waitForFunction('window.kemudiSent.length === 1');
+    expect(await bridged.evaluate('window.kemudiSent')).toEqual([{ type: 'wake' }]);
+
+    // Events outside the contract are dropped with a warning; valid error events show as a toast.
+    await bridged.evaluate(`window.kemudiEmit({ type: 'response', text: 42 })`);
+    await bridged.evaluate(`window.kemudiEmit({ type: 'error', code: 'busy', message: 'Still working on the last request.' })`);
+    await bridged.getByTestId('toast').filter({ hasText: 'Still working on the last request.' }).waitFor({ timeout: WAIT_MS });
+    expect(await bridged.getByTestId('response').count()).toBe(0);
+    expect(warnings.some((text) => text.includes('dropped an invalid event'))).toBe(true);
+    await bridged.screenshot({ path: join(resultsDir, 'bridge-moving.png') });
+
+    // Parked again: typing comes back.
+    await bridged.evaluate(`window.kemudiEmit(${JSON.stringify(parked)})`);
+    await bridged.getByLabel('Type what you would say').fill('turn off the headlights');
+    await bridged.getByLabel('Type what you would say').press('Enter');
+    await bridged.waitForFunction('window.kemudiSent.length === 2');
+    expect(await bridged.evaluate('window.kemudiSent[1]')).toEqual({ type: 'utterance', text: 'turn off the headlights', source: 'text' });
+    await bridged.close();
+  });
+
+  it('logged no page errors or CSP violations', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
