@@ -1,7 +1,9 @@
 // Builds everything that runs outside the TypeScript test runner:
 //   dist/cli.js            the `kemudi` command (esbuild, ESM, dependencies left in node_modules)
+//   dist/nlu/models.json   the intent classifier and language models, trained from intents/
 //   dist/app/main.js       Electron's main process (ESM)      dist/app/preload.cjs  its sandboxed preload (CJS)
 //   dist/renderer/         the Preact UI (Vite)
+import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
@@ -15,6 +17,10 @@ const nodeOnly = process.argv.includes('--node-only');
 const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external', logLevel: 'warning' };
 
 await esbuild({ ...node, entryPoints: [at('main/cli/index.ts')], outfile: at('dist/cli.js'), format: 'esm' });
+// The intent classifier is trained from the sentence files at build time (skipped when they are unchanged).
+await esbuild({ ...node, entryPoints: [at('main/nlu/train-cli.ts')], outfile: at('dist/train.js'), format: 'esm' });
+const trained = spawnSync(process.execPath, [at('dist/train.js')], { stdio: 'inherit' });
+if (trained.status !== 0) process.exit(trained.status ?? 1);
 if (existsSync(at('main/app/main.ts'))) {
   await esbuild({ ...node, entryPoints: [at('main/app/main.ts')], outfile: at('dist/app/main.js'), format: 'esm', external: ['electron'] });
 }

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { Lang, MAX_UTTERANCE_CHARS, type Slots } from '../../common/contract.js';
 import { loadKnowledge } from '../core/compose.js';
-import type { TemplateNlu } from '../nlu/index.js';
+import type { NluEngine } from '../nlu/index.js';
 import { parseLang } from './usage.js';
 
 const ParseInput = z.object({
@@ -23,7 +23,7 @@ interface ParseOutput {
   error?: { code: string; message: string };
 }
 
-export function parseOne(nlu: TemplateNlu, id: string | number, text: string, lang?: Lang): ParseOutput {
+export function parseOne(nlu: NluEngine, id: string | number, text: string, lang?: Lang): ParseOutput {
   const started = performance.now();
   const result = nlu.understandSync(text, lang);
   const ms = Math.round((performance.now() - started) * 1000) / 1000;
@@ -33,7 +33,7 @@ export function parseOne(nlu: TemplateNlu, id: string | number, text: string, la
     : { id, intent: 'out_of_scope', slots: {}, source: 'none', ms };
 }
 
-export function parseLine(nlu: TemplateNlu, line: string, fallbackLang?: Lang): ParseOutput {
+export function parseLine(nlu: NluEngine, line: string, fallbackLang?: Lang): ParseOutput {
   let value: unknown;
   try {
     value = JSON.parse(line);

@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import type { Lang } from '../../common/contract.js';
 import type { VehicleSignals } from '../../common/vss.js';
 import { IntentCatalog } from '../nlu/catalog.js';
-import { TemplateNlu } from '../nlu/index.js';
+import { NluEngine } from '../nlu/index.js';
 import { TemplateMatcher } from '../nlu/sentences.js';
+import { readModels, trainAll, type NluModels } from '../nlu/train.js';
 import { vehicleHandlers } from '../services/vehicle/handlers.js';
 import { SimulatedVehicle } from '../simulator/vehicle.js';
 import { type Db, openDatabase } from '../storage/db.js';
 import { HistoryStore } from '../storage/history.js';
 import { Assistant } from './assistant.js';
-import { dataDir, intentsDir } from './paths.js';
+import { dataDir, intentsDir, nluModelsFile } from './paths.js';
 import { SafetyPolicy } from './policy/policy.js';
 import { ResponseCatalog } from './responses.js';
 
@@ -19,14 +20,17 @@ export interface Knowledge {
   catalog: IntentCatalog;
   templates: TemplateMatcher;
   responses: ResponseCatalog;
-  nlu: TemplateNlu;
+  nlu: NluEngine;
+  models: NluModels;
 }
 
-/** Loads intents, sentences and responses once; cheap to share between assistants. */
-export function loadKnowledge(dir: string = intentsDir()): Knowledge {
+/** Loads intents, sentences, responses and the trained classifier once; cheap to share between assistants.
+ *  When the build's models are missing or older than the sentence files, trains them here (seconds). */
+export function loadKnowledge(dir: string = intentsDir(), modelsFile: string = nluModelsFile()): Knowledge {
   const catalog = IntentCatalog.load(dir);
   const templates = TemplateMatcher.load(dir, catalog);
-  return { catalog, templates, responses: ResponseCatalog.load(dir), nlu: new TemplateNlu(catalog, templates) };
+  const models = readModels(modelsFile, dir) ?? trainAll(dir, templates, catalog);
+  return { catalog, templates, responses: ResponseCatalog.load(dir), nlu: new NluEngine(catalog, templates, models), models };
 }
 
 export interface SimulatedAssistantOptions {

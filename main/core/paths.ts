@@ -36,3 +36,5 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export const intentsDir = (): string => join(projectRoot(), 'intents');
 export const rendererDir = (): string => join(projectRoot(), 'dist', 'renderer');
+/** The classifier and language models trained from the sentence files at build time. */
+export const nluModelsFile = (): string => join(projectRoot(), 'dist', 'nlu', 'models.json');

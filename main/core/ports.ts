@@ -11,6 +11,8 @@ export interface Understanding {
   source: NluSource;
   /** 0..1; templates are exact (1), the classifier and the LLM report their own. */
   confidence: number;
+  /** Required slots not given: the dialogue asks for them before acting. */
+  missing?: string[];
 }
 
 export interface NluResult {

@@ -96,6 +96,29 @@ export class IntentCatalog {
   }
 }
 
+export interface CleanedSlots {
+  slots: Slots;
+  /** Required slots that are still missing: the dialogue asks for them. */
+  missing: string[];
+}
+
+/** For statistical paths (classifier, LLM): keeps the slots that fit, drops the ones that do not,
+ *  fills defaults, and lists what is missing instead of refusing the whole understanding. */
+export function cleanSlots(spec: IntentSpec, slots: Slots): CleanedSlots {
+  const out: Slots = {};
+  const missing: string[] = [];
+  for (const [key, slot] of Object.entries(spec.slots)) {
+    const given = slots[key];
+    const value = given !== undefined && checkSlot(slot, given) === null ? given : slot.default;
+    if (value === undefined) {
+      if (slot.required) missing.push(key);
+      continue;
+    }
+    out[key] = value;
+  }
+  return { slots: out, missing };
+}
+
 function checkSlot(slot: SlotSpec, value: string | number | boolean): string | null {
   switch (slot.type) {
     case 'string':

@@ -1,32 +1,149 @@
-// The NLU route: normalize → templates → (classifier and LLM arrive in their issues) → validated intent.
-import type { Lang } from '../../common/contract.js';
-import type { Nlu, NluResult } from '../core/ports.js';
-import type { IntentCatalog } from './catalog.js';
-import { guessLanguage } from './language.js';
+// The NLU route: normalize → templates (exact) → classifier (with slot extraction) → [LLM, its own issue]
+// → none. Multi-intent sentences are split at conjunctions when each part stands on its own.
+import type { Lang, Slots } from '../../common/contract.js';
+import type { Nlu, NluResult, Understanding } from '../core/ports.js';
+import { cleanSlots, type IntentCatalog } from './catalog.js';
+import { features, LogisticModel } from './classifier.js';
+import { CharNgramLanguageModel, guessLanguage, type LatinModels } from './language.js';
+import { normalizeFor, tokenize } from './normalize.js';
 import type { TemplateMatcher } from './sentences.js';
+import type { NluModels } from './train.js';
 
-export class TemplateNlu implements Nlu {
+/** Below this calibrated probability the classifier's guess is not acted on. */
+export const CLASSIFIER_THRESHOLD = 0.6;
+/** A sentence mostly made of features the classifier never saw is not its to judge. */
+const MIN_COVERAGE = 0.35;
+
+/** Words that join two requests in one breath ("navigate home and call Sari"). */
+const CONJUNCTIONS: Record<Lang, string[][]> = {
+  en: [['and', 'then'], ['and', 'also'], ['and'], ['then'], ['also'], ['after', 'that'], ['plus']],
+  id: [['dan', 'juga'], ['dan'], ['lalu'], ['terus'], ['trus'], ['habis', 'itu'], ['abis', 'itu'], ['kemudian'], ['sekalian'], ['sama']],
+  zh: [['然', '后'], ['接', '着'], ['顺', '便'], ['同', '时'], ['并', '且'], ['还', '有'], ['再']],
+};
+
+interface LanguageRuntime {
+  intent: LogisticModel;
+  slots: Map<string, LogisticModel>;
+}
+
+export class NluEngine implements Nlu {
+  private readonly runtimes = new Map<Lang, LanguageRuntime>();
+  private readonly latin: LatinModels | undefined;
+
   constructor(
     private readonly catalog: IntentCatalog,
     private readonly templates: TemplateMatcher,
-  ) {}
+    models: NluModels | null,
+  ) {
+    if (models) {
+      for (const [lang, m] of Object.entries(models.byLang) as [Lang, NluModels['byLang'][Lang]][]) {
+        this.runtimes.set(lang, {
+          intent: LogisticModel.deserialize(m.intent),
+          slots: new Map(Object.entries(m.slots).map(([k, v]) => [k, LogisticModel.deserialize(v)])),
+        });
+      }
+      this.latin = { en: new CharNgramLanguageModel(models.latin.en), id: new CharNgramLanguageModel(models.latin.id) };
+    }
+  }
 
   understand(text: string, lang?: Lang): Promise<NluResult> {
     return Promise.resolve(this.understandSync(text, lang));
   }
 
   understandSync(text: string, lang?: Lang): NluResult {
-    const guessed = lang ?? guessLanguage(text);
-    // With no language given, try the guess first, then the others: a hit is better evidence than a guess.
-    const order: Lang[] = lang ? [lang] : [guessed, ...(['en', 'id', 'zh'] as const).filter((l) => l !== guessed)];
-    for (const candidate of order) {
-      const hit = this.templates.match(text, candidate);
-      if (!hit) continue;
-      const slots = this.catalog.validateSlots(hit.intent, hit.slots);
-      // A template whose slots break the schema is a bug in the sentence files; the tests catch it.
-      if (!slots.ok) continue;
-      return { lang: candidate, understandings: [{ intent: hit.intent, slots: slots.value, source: 'template', confidence: 1 }] };
+    const chosen = lang ?? this.detect(text);
+    const tokens = tokenize(normalizeFor(text, chosen));
+    return { lang: chosen, understandings: this.route(tokens, chosen, text, 0) };
+  }
+
+  /** Language of text that came without one: script, then an exact template hit, then the n-gram models. */
+  detect(text: string): Lang {
+    const guess = guessLanguage(text, this.latin);
+    if (guess === 'zh') return guess;
+    const other: Lang = guess === 'en' ? 'id' : 'en';
+    if (!this.templates.match(text, guess) && this.templates.match(text, other)) return other;
+    return guess;
+  }
+
+  private route(tokens: string[], lang: Lang, raw: string | null, depth: number): Understanding[] {
+    if (tokens.length === 0) return [];
+    const exact = this.exact(tokens, lang, raw);
+    if (exact) return [exact];
+    const whole = this.classify(tokens, lang);
+    if (depth < 3) {
+      const split = this.split(tokens, lang, depth);
+      if (split && (!whole || split.every((u) => u.confidence >= whole.confidence || u.source === 'template'))) return split;
     }
-    return { lang: guessed, understandings: [] };
+    return whole ? [whole] : [];
+  }
+
+  private exact(tokens: string[], lang: Lang, raw: string | null): Understanding | null {
+    const hit = this.templates.match(raw ?? tokens.join(' '), lang);
+    if (!hit) return null;
+    const slots = this.catalog.validateSlots(hit.intent, hit.slots);
+    // A template whose slots break the schema is a bug in the sentence files; the fixture tests catch it.
+    return slots.ok ? { intent: hit.intent, slots: slots.value, source: 'template', confidence: 1 } : null;
+  }
+
+  /** The classifier's best intent above the threshold, with slots extracted for it; null otherwise. */
+  classify(tokens: string[], lang: Lang): Understanding | null {
+    const runtime = this.runtimes.get(lang);
+    if (!runtime) return null;
+    const feats = features(tokens, lang);
+    if (runtime.intent.coverage(feats) < MIN_COVERAGE) return null;
+    const [best] = runtime.intent.predict(feats);
+    if (!best || best.p < CLASSIFIER_THRESHOLD) return null;
+    const spec = this.catalog.get(best.label);
+    if (!spec) return null;
+    if (best.label === 'out_of_scope') return { intent: best.label, slots: {}, source: 'classifier', confidence: best.p };
+    const cleaned = cleanSlots(spec, this.extractSlots(best.label, tokens, lang, feats, runtime));
+    return {
+      intent: best.label,
+      slots: cleaned.slots,
+      source: 'classifier',
+      confidence: best.p,
+      ...(cleaned.missing.length ? { missing: cleaned.missing } : {}),
+    };
+  }
+
+  /** Slots for a classified sentence: the intent's templates matched inside it, then the per-slot
+   *  classifiers for required enum slots ("gerah" → down), then numbers in range. */
+  private extractSlots(intent: string, tokens: string[], lang: Lang, feats: string[], runtime: LanguageRuntime): Slots {
+    const spec = this.catalog.get(intent);
+    if (!spec) return {};
+    const slots: Slots = { ...(this.templates.language(lang).matchSpan(tokens, intent)?.slots ?? {}) };
+    for (const [name, slot] of Object.entries(spec.slots)) {
+      if (slots[name] !== undefined) continue;
+      if (slot.type === 'string' && slot.enum && slot.required) {
+        const [value] = runtime.slots.get(`${intent}.${name}`)?.predict(feats) ?? [];
+        if (value && value.p >= 0.5) slots[name] = value.label;
+      }
+    }
+    const numberSlots = Object.entries(spec.slots).filter(([, s]) => s.type === 'number');
+    const fill = numberSlots.length === 1 ? numberSlots : numberSlots.filter(([, s]) => s.required);
+    for (const [name, slot] of fill) {
+      if (slots[name] !== undefined || slot.type !== 'number') continue;
+      const value = tokens.map((t) => Number(t.replace(/%$/, ''))).find((n) => Number.isFinite(n) && (slot.minimum === undefined || n >= slot.minimum) && (slot.maximum === undefined || n <= slot.maximum));
+      if (value !== undefined) slots[name] = value;
+    }
+    return slots;
+  }
+
+  /** Splits at a conjunction when both sides are understood on their own as actions. */
+  private split(tokens: string[], lang: Lang, depth: number): Understanding[] | null {
+    let best: { parts: Understanding[]; score: number } | null = null;
+    for (const conjunction of CONJUNCTIONS[lang]) {
+      for (let i = 1; i + conjunction.length < tokens.length; i++) {
+        if (!conjunction.every((w, k) => tokens[i + k] === w)) continue;
+        const left = this.route(tokens.slice(0, i), lang, null, depth + 1);
+        if (left.length === 0 || left.some((u) => u.intent === 'out_of_scope')) continue;
+        const right = this.route(tokens.slice(i + conjunction.length), lang, null, depth + 1);
+        if (right.length === 0 || right.some((u) => u.intent === 'out_of_scope')) continue;
+        const parts = [...left, ...right];
+        const score = Math.min(...parts.map((u) => u.confidence));
+        if (!best || score > best.score) best = { parts, score };
+      }
+    }
+    return best?.parts ?? null;
   }
 }

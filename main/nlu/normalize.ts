@@ -1,5 +1,7 @@
 // Text normalization shared by templates and the classifier: the same rules for what the driver said
 // and for what the sentence files say, so both sides meet in the middle.
+import type { Lang } from '../../common/contract.js';
+import { numbersToDigits } from './numbers.js';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -17,6 +19,11 @@ export function normalize(text: string): string {
     .replace(/\uE000/g, '.')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** normalize(), then number words to digits in `lang`: what templates and classifier see. */
+export function normalizeFor(text: string, lang: Lang): string {
+  return numbersToDigits(normalize(text), lang);
 }
 
 /** Splits normalized text into tokens: each Han character is a token (Chinese has no spaces),

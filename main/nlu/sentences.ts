@@ -5,8 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LANGS, type Lang, SlotValue, type Slots } from '../../common/contract.js';
 import type { IntentCatalog } from './catalog.js';
-import { normalize, tokenize } from './normalize.js';
-import { matchAll, type Node, parseTemplate, type SlotList, TemplateSyntaxError } from './template.js';
+import { normalizeFor, tokenize } from './normalize.js';
+import { matchAll, matchNode, type Node, parseTemplate, requiredTokens, type SlotList, TemplateSyntaxError } from './template.js';
 
 const ListFile = z.union([
   z.strictObject({
@@ -37,6 +37,8 @@ interface CompiledSentence {
   source: string;
   node: Node;
   fixed: Slots;
+  /** Literal tokens every match needs: sentences missing one are skipped without matching. */
+  required: string[];
 }
 
 export interface TemplateHit {
@@ -46,24 +48,55 @@ export interface TemplateHit {
   template: string;
 }
 
-class LanguageTemplates {
+export class LanguageTemplates {
   constructor(
+    readonly lang: Lang,
     readonly sentences: CompiledSentence[],
     readonly lists: Map<string, SlotList>,
   ) {}
 
   match(text: string): TemplateHit | null {
-    const tokens = tokenize(normalize(text));
+    const tokens = tokenize(normalizeFor(text, this.lang));
     if (tokens.length === 0) return null;
+    const present = new Set(tokens);
     let best: { hit: TemplateHit; wild: number } | null = null;
     const lookup = (name: string): SlotList | undefined => this.lists.get(name);
     for (const sentence of this.sentences) {
+      if (!sentence.required.every((t) => present.has(t))) continue;
       const end = matchAll(sentence.node, tokens, lookup);
       if (!end || (best && end.wild >= best.wild)) continue;
       best = { hit: { intent: sentence.intent, slots: { ...end.slots, ...sentence.fixed }, template: sentence.source }, wild: end.wild };
       if (end.wild === 0) break;
     }
     return best?.hit ?? null;
+  }
+
+  /** The best partial match of one intent's templates inside `tokens`: for paraphrases that wrap a known
+   *  phrasing in other words ("I'm late, can you get me to the airport"). Coverage is the share of the
+   *  sentence's tokens the template explains with literal words and lists (not wildcards). */
+  matchSpan(tokens: readonly string[], intent: string): { slots: Slots; coverage: number } | null {
+    if (tokens.length === 0 || tokens.length > 40) return null;
+    const present = new Set(tokens);
+    const lookup = (name: string): SlotList | undefined => this.lists.get(name);
+    let best: { slots: Slots; coverage: number; wild: number } | null = null;
+    for (const sentence of this.sentences) {
+      if (sentence.intent !== intent || !sentence.required.every((t) => present.has(t))) continue;
+      for (let start = 0; start < tokens.length; start++) {
+        let tries = 0;
+        for (const end of matchNode(sentence.node, tokens, { pos: start, slots: {}, wild: 0 }, lookup)) {
+          if (++tries > 200) break;
+          const explained = end.pos - start - end.wild;
+          if (explained <= 0) continue;
+          // A wildcard that runs to the end of the sentence may swallow trailing chatter: only accept it there.
+          if (end.wild > 0 && end.pos !== tokens.length && explained < 2) continue;
+          const coverage = explained / tokens.length;
+          if (!best || coverage > best.coverage || (coverage === best.coverage && end.wild < best.wild)) {
+            best = { slots: { ...end.slots, ...sentence.fixed }, coverage, wild: end.wild };
+          }
+        }
+      }
+    }
+    return best ? { slots: best.slots, coverage: best.coverage } : null;
   }
 }
 
@@ -87,6 +120,12 @@ export class TemplateMatcher {
 
   match(text: string, lang: Lang): TemplateHit | null {
     return this.byLang.get(lang)?.match(text) ?? null;
+  }
+
+  language(lang: Lang): LanguageTemplates {
+    const language = this.byLang.get(lang);
+    if (!language) throw new Error(`no templates for ${lang}`);
+    return language;
   }
 
   sentenceCount(lang: Lang): number {
@@ -120,7 +159,7 @@ export function compileLanguage(lang: Lang, files: { name: string; text: string 
       if (source === undefined) return undefined;
       if (inProgress.has(rule)) throw new TemplateSyntaxError(`rule <${rule}> refers to itself`);
       inProgress.add(rule);
-      const node = parseTemplate(source, ruleMap);
+      const node = parseTemplate(source, ruleMap, lang);
       inProgress.delete(rule);
       rules.set(rule, node);
       return node;
@@ -134,7 +173,7 @@ export function compileLanguage(lang: Lang, files: { name: string; text: string 
       if ('values' in spec) {
         lists.set(list, {
           kind: 'values',
-          values: spec.values.map((v) => (typeof v === 'string' ? { node: parseTemplate(v, ruleMap), out: v } : { node: parseTemplate(v.in, ruleMap), out: v.out })),
+          values: spec.values.map((v) => (typeof v === 'string' ? { node: parseTemplate(v, ruleMap, lang), out: v } : { node: parseTemplate(v.in, ruleMap, lang), out: v.out })),
         });
       } else if ('range' in spec) {
         lists.set(list, { kind: 'range', ...spec.range });
@@ -149,7 +188,8 @@ export function compileLanguage(lang: Lang, files: { name: string; text: string 
       for (const group of groups) {
         for (const source of group.sentences) {
           try {
-            sentences.push({ intent, source, node: parseTemplate(source, ruleMap), fixed: group.slots ?? {} });
+            const node = parseTemplate(source, ruleMap, lang);
+            sentences.push({ intent, source, node, fixed: group.slots ?? {}, required: [...requiredTokens(node)] });
           } catch (error) {
             throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
           }
@@ -157,5 +197,5 @@ export function compileLanguage(lang: Lang, files: { name: string; text: string 
       }
     }
   }
-  return new LanguageTemplates(sentences, lists);
+  return new LanguageTemplates(lang, sentences, lists);
 }

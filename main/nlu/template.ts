@@ -1,7 +1,8 @@
 // Sentence templates in the manner of hassil: (a|b) alternatives, [x] optional parts, {slot} lists,
 // number ranges and wildcards, <rule> expansion rules. Templates compile once to a small tree that is
 // matched token by token with backtracking; Chinese is matched per character (see normalize.tokenize).
-import { joinTokens, normalize, tokenize } from './normalize.js';
+import type { Lang } from '../../common/contract.js';
+import { joinTokens, normalize, normalizeFor, tokenize } from './normalize.js';
 
 export type Node =
   | { t: 'seq'; items: Node[] }
@@ -19,8 +20,9 @@ export class TemplateSyntaxError extends Error {
   override name = 'TemplateSyntaxError';
 }
 
-/** Parses a template; <rule> references are expanded through `rules` (already-parsed trees). */
-export function parseTemplate(source: string, rules: ReadonlyMap<string, Node> = new Map()): Node {
+/** Parses a template; <rule> references are expanded through `rules` (already-parsed trees). Literal text
+ *  is normalized like the driver's words, numbers included when `lang` is given. */
+export function parseTemplate(source: string, rules: ReadonlyMap<string, Node> = new Map(), lang?: Lang): Node {
   let pos = 0;
 
   function fail(message: string): never {
@@ -28,7 +30,7 @@ export function parseTemplate(source: string, rules: ReadonlyMap<string, Node> =
   }
 
   function words(text: string): Node[] {
-    return tokenize(normalize(text)).map((value) => ({ t: 'tok', value }));
+    return tokenize(lang ? normalizeFor(text, lang) : normalize(text)).map((value) => ({ t: 'tok', value }));
   }
 
   function readName(close: string): string {
@@ -167,4 +169,24 @@ export function matchAll(node: Node, tokens: readonly string[], lists: ListLooku
     if (best.wild === 0) break;
   }
   return best;
+}
+
+/** Tokens every match of `node` must contain: a cheap filter before trying the full match. */
+export function requiredTokens(node: Node): Set<string> {
+  switch (node.t) {
+    case 'tok':
+      return new Set([node.value]);
+    case 'slot':
+      return new Set();
+    case 'seq': {
+      const out = new Set<string>();
+      for (const item of node.items) for (const t of requiredTokens(item)) out.add(t);
+      return out;
+    }
+    case 'alt': {
+      if (node.optional || node.options.length === 0) return new Set();
+      const [first, ...rest] = node.options.map(requiredTokens);
+      return new Set([...(first ?? [])].filter((t) => rest.every((r) => r.has(t))));
+    }
+  }
 }

@@ -4,7 +4,7 @@ import { Assistant } from '../../main/core/assistant.js';
 import { createSimulatedAssistant, loadKnowledge } from '../../main/core/compose.js';
 import { SafetyPolicy } from '../../main/core/policy/policy.js';
 import { IntentCatalog } from '../../main/nlu/catalog.js';
-import { TemplateNlu } from '../../main/nlu/index.js';
+import { NluEngine } from '../../main/nlu/index.js';
 import { TemplateMatcher } from '../../main/nlu/sentences.js';
 import { SimulatedVehicle } from '../../main/simulator/vehicle.js';
 import { intentsDir } from '../../main/core/paths.js';
@@ -118,7 +118,7 @@ intents:
     responses: []
   out_of_scope: { description: none, slots: {}, moving: allow, responses: [] }
 `);
-  const nlu = new TemplateNlu(catalog, TemplateMatcher.load(intentsDir(), catalog));
+  const nlu = new NluEngine(catalog, TemplateMatcher.load(intentsDir(), catalog), null);
 
   function build(handlers = {}) {
     const vehicle = new SimulatedVehicle({ 'Vehicle.Speed': 50, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' });
