@@ -34,8 +34,11 @@ export interface LabeledExample {
 export interface SerializedModel {
   labels: string[];
   vocab: string[];
-  /** labels.length × vocab.length weights, then labels.length biases, as base64 Float32. */
+  /** labels.length × vocab.length weights, row by row, as base64 Int8 quantized per row. */
   weights: string;
+  /** Per label: the factor that turns its row's Int8 weights back into real ones. */
+  scales: number[];
+  biases: number[];
   temperature: number;
 }
 
@@ -47,12 +50,18 @@ export class LogisticModel {
     readonly vocab: string[],
     private readonly w: Float32Array,
     readonly temperature: number,
+    index?: Map<string, number>,
   ) {
-    this.index = new Map(vocab.map((f, i) => [f, i]));
+    this.index = index ?? new Map(vocab.map((f, i) => [f, i]));
   }
 
-  static train(examples: readonly LabeledExample[], options: { epochs?: number; seed?: number; l2?: number; rate?: number; holdout?: number } = {}): LogisticModel {
-    const { epochs = 8, seed = 7, l2 = 1e-6, rate = 0.5, holdout = 0.1 } = options;
+  /** The same weights read at another temperature (calibration tries many). */
+  withTemperature(temperature: number): LogisticModel {
+    return new LogisticModel(this.labels, this.vocab, this.w, temperature, this.index);
+  }
+
+  static train(examples: readonly LabeledExample[], options: { epochs?: number; seed?: number; l2?: number; rate?: number; holdout?: number; minCount?: number } = {}): LogisticModel {
+    const { epochs = 8, seed = 7, l2 = 1e-6, rate = 0.5, holdout = 0.1, minCount = 2 } = options;
     const random = rng(seed);
     const labels = [...new Set(examples.map((e) => e.label))].sort();
     const labelIndex = new Map(labels.map((l, i) => [l, i]));
@@ -62,23 +71,13 @@ export class LogisticModel {
     const held = order.slice(0, cut);
     const train = order.slice(cut);
 
-    const vocab: string[] = [];
-    const index = new Map<string, number>();
-    const encoded = examples.map((e) =>
-      Int32Array.from(
-        new Set(
-          e.features.map((f) => {
-            let i = index.get(f);
-            if (i === undefined) {
-              i = vocab.length;
-              vocab.push(f);
-              index.set(f, i);
-            }
-            return i;
-          }),
-        ),
-      ),
-    );
+    // Features seen in fewer than minCount sentences are mostly filler noise: leaving them out keeps
+    // the model small (and fast to load) and does not cost accuracy.
+    const counts = new Map<string, number>();
+    for (const e of examples) for (const f of new Set(e.features)) counts.set(f, (counts.get(f) ?? 0) + 1);
+    const vocab = [...counts].filter(([, c]) => c >= minCount).map(([f]) => f);
+    const index = new Map(vocab.map((f, i) => [f, i]));
+    const encoded = examples.map((e) => Int32Array.from(new Set(e.features.map((f) => index.get(f)).filter((i): i is number => i !== undefined))));
     const K = labels.length;
     const V = vocab.length;
     const w = new Float32Array(K * V + K);
@@ -101,9 +100,9 @@ export class LogisticModel {
         }
       }
     }
-    const model = new LogisticModel(labels, vocab, w, 1);
+    const model = new LogisticModel(labels, vocab, w, 1, index);
     const temperature = held.length > 20 ? fitTemperature(model, held.map((n) => examples[n] as LabeledExample)) : 1;
-    return new LogisticModel(labels, vocab, w, temperature);
+    return model.withTemperature(temperature);
   }
 
   /** Probabilities per label, best first. Features never seen in training are ignored. */
@@ -126,14 +125,34 @@ export class LogisticModel {
   }
 
   serialize(): SerializedModel {
-    return { labels: this.labels, vocab: this.vocab, weights: Buffer.from(this.w.buffer, this.w.byteOffset, this.w.byteLength).toString('base64'), temperature: this.temperature };
+    const K = this.labels.length;
+    const V = this.vocab.length;
+    const q = new Int8Array(K * V);
+    const scales: number[] = [];
+    for (let k = 0; k < K; k++) {
+      let max = 0;
+      for (let f = 0; f < V; f++) max = Math.max(max, Math.abs(this.w[k * V + f] as number));
+      const scale = max > 0 ? max / 127 : 1;
+      scales.push(scale);
+      for (let f = 0; f < V; f++) q[k * V + f] = Math.round((this.w[k * V + f] as number) / scale);
+    }
+    const biases = Array.from(this.w.subarray(K * V));
+    return { labels: this.labels, vocab: this.vocab, weights: Buffer.from(q.buffer).toString('base64'), scales, biases, temperature: this.temperature };
   }
 
   static deserialize(data: SerializedModel): LogisticModel {
+    const K = data.labels.length;
+    const V = data.vocab.length;
     const bytes = Buffer.from(data.weights, 'base64');
-    const w = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    if (w.length !== data.labels.length * data.vocab.length + data.labels.length) throw new Error('classifier weights do not fit its vocabulary');
-    return new LogisticModel(data.labels, data.vocab, new Float32Array(w), data.temperature);
+    if (bytes.byteLength !== K * V || data.scales.length !== K || data.biases.length !== K) throw new Error('classifier weights do not fit its vocabulary');
+    const q = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const w = new Float32Array(K * V + K);
+    for (let k = 0; k < K; k++) {
+      const scale = data.scales[k] as number;
+      for (let f = 0; f < V; f++) w[k * V + f] = (q[k * V + f] as number) * scale;
+      w[K * V + k] = data.biases[k] as number;
+    }
+    return new LogisticModel(data.labels, data.vocab, w, data.temperature);
   }
 }
 
@@ -159,7 +178,7 @@ function softmaxInto(w: Float32Array, x: Int32Array, scale: number, K: number, V
 /** Temperature scaling: the T that minimizes held-out negative log-likelihood (golden-section search). */
 function fitTemperature(model: LogisticModel, held: readonly LabeledExample[]): number {
   const nll = (t: number): number => {
-    const scaled = new LogisticModel(model.labels, model.vocab, (model as unknown as { w: Float32Array }).w, t);
+    const scaled = model.withTemperature(t);
     let total = 0;
     for (const e of held) {
       const p = scaled.predict(e.features).find((r) => r.label === e.label)?.p ?? 1e-9;

@@ -46,6 +46,13 @@ export class NluEngine implements Nlu {
     }
   }
 
+  /** Compiles the templates of `lang` (of every language when absent) now rather than on first use,
+   *  so the first sentence is not the one that pays for it. */
+  prepare(lang?: Lang): void {
+    if (lang) this.templates.language(lang);
+    else this.templates.compileAll();
+  }
+
   understand(text: string, lang?: Lang): Promise<NluResult> {
     return Promise.resolve(this.understandSync(text, lang));
   }
@@ -53,7 +60,33 @@ export class NluEngine implements Nlu {
   understandSync(text: string, lang?: Lang): NluResult {
     const chosen = lang ?? this.detect(text);
     const tokens = tokenize(normalizeFor(text, chosen));
-    return { lang: chosen, understandings: this.route(tokens, chosen, text, 0) };
+    const whole = this.route(tokens, chosen, text, 0);
+    if (whole[0]?.source === 'template') return { lang: chosen, understandings: whole };
+    return { lang: chosen, understandings: this.byClause(text, chosen) ?? whole };
+  }
+
+  /** Drivers wrap requests in chatter: "it's getting dark, take me to the mall". When the whole sentence
+   *  is no template, each clause (split at punctuation, and at pauses in Chinese) that is a template's
+   *  request is a candidate, and the classifier, reading the whole sentence, picks among them: context
+   *  clauses ("it's getting dark" alone would be a lights request) lose to the request the whole is about.
+   *  Null when no clause is a known request. */
+  private byClause(text: string, lang: Lang): Understanding[] | null {
+    const clauses = text
+      .split(lang === 'zh' ? /[\s,.;!?，。；！？、…]+/u : /[,.;!?，。；！？、…]+/u)
+      .map((c) => tokenize(normalizeFor(c, lang)))
+      .filter((c) => c.length > 0);
+    if (clauses.length < 2) return null;
+    const candidates = clauses.flatMap((clause) => {
+      const hit = this.exact(clause, lang, null);
+      return hit && hit.intent !== 'out_of_scope' ? [hit] : [];
+    });
+    if (candidates.length === 0) return null;
+    const runtime = this.runtimes.get(lang);
+    if (!runtime || candidates.length === 1) return candidates.slice(0, 1);
+    const p = new Map(runtime.intent.predict(features(tokenize(normalizeFor(text, lang)), lang)).map((r) => [r.label, r.p]));
+    let best = candidates[candidates.length - 1] as Understanding;
+    for (const candidate of candidates) if ((p.get(candidate.intent) ?? 0) > (p.get(best.intent) ?? 0)) best = candidate;
+    return [best];
   }
 
   /** Language of text that came without one: script, then an exact template hit, then the n-gram models. */

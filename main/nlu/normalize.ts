@@ -17,6 +17,8 @@ export function normalize(text: string): string {
     .replace(/[^\p{L}\p{N}\p{M}'\uE000%°]+/gu, ' ')
     .replace(/(^|\s)'+|'+(?=\s|$)/g, '$1')
     .replace(/\uE000/g, '.')
+    // "50%", "22°c" and "22℃" (NFKC: °c) are a number and a unit, as the templates write them.
+    .replace(/(\d)(?=[%°])/g, '$1 ')
     .replace(/\s+/g, ' ')
     .trim();
 }

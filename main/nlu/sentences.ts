@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { LANGS, type Lang, SlotValue, type Slots } from '../../common/contract.js';
 import type { IntentCatalog } from './catalog.js';
 import { normalizeFor, tokenize } from './normalize.js';
-import { matchAll, matchNode, type Node, parseTemplate, requiredTokens, type SlotList, TemplateSyntaxError } from './template.js';
+import { lengthBounds, newAnalysisMemo, matchAll, matchFrom, type Memo, type Node, parseTemplate, requiredAnyOf, type SlotList, TemplateSyntaxError } from './template.js';
 
 const ListFile = z.union([
   z.strictObject({
@@ -37,8 +37,11 @@ interface CompiledSentence {
   source: string;
   node: Node;
   fixed: Slots;
-  /** Literal tokens every match needs: sentences missing one are skipped without matching. */
-  required: string[];
+  /** Tokens every match needs, as any-of sets: sentences missing one are skipped without matching. */
+  required: Set<string>[];
+  /** Fewest and most tokens a full match can have. */
+  minTokens: number;
+  maxTokens: number;
 }
 
 export interface TemplateHit {
@@ -46,6 +49,11 @@ export interface TemplateHit {
   slots: Slots;
   /** The template that matched, for the decision trace. */
   template: string;
+}
+
+function hasAny(any: Set<string>, present: Set<string>): boolean {
+  for (const t of any) if (present.has(t)) return true;
+  return false;
 }
 
 export class LanguageTemplates {
@@ -61,9 +69,12 @@ export class LanguageTemplates {
     const present = new Set(tokens);
     let best: { hit: TemplateHit; wild: number } | null = null;
     const lookup = (name: string): SlotList | undefined => this.lists.get(name);
+    // One chart for all sentences: shared rules (<lead>, lists) are matched once per position.
+    const memo: Memo = new Map();
     for (const sentence of this.sentences) {
-      if (!sentence.required.every((t) => present.has(t))) continue;
-      const end = matchAll(sentence.node, tokens, lookup);
+      if (tokens.length < sentence.minTokens || tokens.length > sentence.maxTokens) continue;
+      if (!sentence.required.every((any) => hasAny(any, present))) continue;
+      const end = matchAll(sentence.node, tokens, lookup, memo);
       if (!end || (best && end.wild >= best.wild)) continue;
       best = { hit: { intent: sentence.intent, slots: { ...end.slots, ...sentence.fixed }, template: sentence.source }, wild: end.wild };
       if (end.wild === 0) break;
@@ -79,12 +90,11 @@ export class LanguageTemplates {
     const present = new Set(tokens);
     const lookup = (name: string): SlotList | undefined => this.lists.get(name);
     let best: { slots: Slots; coverage: number; wild: number } | null = null;
+    const memo: Memo = new Map();
     for (const sentence of this.sentences) {
-      if (sentence.intent !== intent || !sentence.required.every((t) => present.has(t))) continue;
+      if (sentence.intent !== intent || sentence.minTokens > tokens.length || !sentence.required.every((any) => hasAny(any, present))) continue;
       for (let start = 0; start < tokens.length; start++) {
-        let tries = 0;
-        for (const end of matchNode(sentence.node, tokens, { pos: start, slots: {}, wild: 0 }, lookup)) {
-          if (++tries > 200) break;
+        for (const end of matchFrom(sentence.node, tokens, start, lookup, memo)) {
           const explained = end.pos - start - end.wild;
           if (explained <= 0) continue;
           // A wildcard that runs to the end of the sentence may swallow trailing chatter: only accept it there.
@@ -101,35 +111,51 @@ export class LanguageTemplates {
 }
 
 export class TemplateMatcher {
-  private constructor(private readonly byLang: Map<Lang, LanguageTemplates>) {}
+  private readonly compiled = new Map<Lang, LanguageTemplates>();
 
-  /** Reads every sentence file of every language; throws with the file name on any error,
-   *  so a broken sentence file fails the build and the tests, never a drive. */
+  private constructor(
+    private readonly files: ReadonlyMap<Lang, { name: string; text: string }[]>,
+    private readonly catalog: IntentCatalog,
+  ) {}
+
+  /** Reads every sentence file of every language. A language compiles on first use (a third of the
+   *  start-up work for a driver who speaks one language); `compileAll` checks them all at once, and
+   *  throws with the file name on any error, so a broken sentence file fails the build, never a drive. */
   static load(intentsDir: string, catalog: IntentCatalog): TemplateMatcher {
-    const byLang = new Map<Lang, LanguageTemplates>();
+    const files = new Map<Lang, { name: string; text: string }[]>();
     for (const lang of LANGS) {
       const dir = join(intentsDir, 'sentences', lang);
-      const files = readdirSync(dir)
-        .filter((f) => f.endsWith('.yaml'))
-        .sort()
-        .map((f) => ({ name: join(dir, f), text: readFileSync(join(dir, f), 'utf8') }));
-      byLang.set(lang, compileLanguage(lang, files, catalog));
+      files.set(
+        lang,
+        readdirSync(dir)
+          .filter((f) => f.endsWith('.yaml'))
+          .sort()
+          .map((f) => ({ name: join(dir, f), text: readFileSync(join(dir, f), 'utf8') })),
+      );
     }
-    return new TemplateMatcher(byLang);
+    return new TemplateMatcher(files, catalog);
+  }
+
+  compileAll(): this {
+    for (const lang of LANGS) this.language(lang);
+    return this;
   }
 
   match(text: string, lang: Lang): TemplateHit | null {
-    return this.byLang.get(lang)?.match(text) ?? null;
+    return this.language(lang).match(text);
   }
 
   language(lang: Lang): LanguageTemplates {
-    const language = this.byLang.get(lang);
-    if (!language) throw new Error(`no templates for ${lang}`);
+    let language = this.compiled.get(lang);
+    if (!language) {
+      language = compileLanguage(lang, this.files.get(lang) ?? [], this.catalog);
+      this.compiled.set(lang, language);
+    }
     return language;
   }
 
   sentenceCount(lang: Lang): number {
-    return this.byLang.get(lang)?.sentences.length ?? 0;
+    return this.language(lang).sentences.length;
   }
 }
 
@@ -141,6 +167,7 @@ export function compileLanguage(lang: Lang, files: { name: string; text: string 
     return { name: file.name, data: result.data };
   });
 
+  const wordCache = new Map<string, string[]>();
   // Rules may refer to rules: parse on demand, refusing cycles.
   const ruleSources = new Map<string, string>();
   for (const { name, data } of parsed) {
@@ -159,7 +186,7 @@ export function compileLanguage(lang: Lang, files: { name: string; text: string 
       if (source === undefined) return undefined;
       if (inProgress.has(rule)) throw new TemplateSyntaxError(`rule <${rule}> refers to itself`);
       inProgress.add(rule);
-      const node = parseTemplate(source, ruleMap, lang);
+      const node = parseTemplate(source, ruleMap, lang, wordCache);
       inProgress.delete(rule);
       rules.set(rule, node);
       return node;
@@ -173,7 +200,7 @@ export function compileLanguage(lang: Lang, files: { name: string; text: string 
       if ('values' in spec) {
         lists.set(list, {
           kind: 'values',
-          values: spec.values.map((v) => (typeof v === 'string' ? { node: parseTemplate(v, ruleMap, lang), out: v } : { node: parseTemplate(v.in, ruleMap, lang), out: v.out })),
+          values: spec.values.map((v) => (typeof v === 'string' ? { node: parseTemplate(v, ruleMap, lang, wordCache), out: v } : { node: parseTemplate(v.in, ruleMap, lang, wordCache), out: v.out })),
         });
       } else if ('range' in spec) {
         lists.set(list, { kind: 'range', ...spec.range });
@@ -181,6 +208,8 @@ export function compileLanguage(lang: Lang, files: { name: string; text: string 
     }
   }
 
+  const lookup = (list: string): SlotList | undefined => lists.get(list);
+  const analysis = newAnalysisMemo();
   const sentences: CompiledSentence[] = [];
   for (const { name, data } of parsed) {
     for (const [intent, { data: groups }] of Object.entries(data.intents ?? {})) {
@@ -188,8 +217,10 @@ export function compileLanguage(lang: Lang, files: { name: string; text: string 
       for (const group of groups) {
         for (const source of group.sentences) {
           try {
-            const node = parseTemplate(source, ruleMap, lang);
-            sentences.push({ intent, source, node, fixed: group.slots ?? {}, required: [...requiredTokens(node)] });
+            const node = parseTemplate(source, ruleMap, lang, wordCache);
+            const [minTokens, maxTokens] = lengthBounds(node, lookup, analysis);
+            const required = [...requiredAnyOf(node, lookup, analysis)].sort((a, b) => a.size - b.size);
+            sentences.push({ intent, source, node, fixed: group.slots ?? {}, required, minTokens, maxTokens });
           } catch (error) {
             throw new Error(`${name}: ${(error as Error).message}`, { cause: error });
           }

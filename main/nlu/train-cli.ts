@@ -12,7 +12,7 @@ if (readModels(file, dir) && !process.argv.includes('--force')) {
 } else {
   const started = performance.now();
   const catalog = IntentCatalog.load(dir);
-  const models = trainAll(dir, TemplateMatcher.load(dir, catalog), catalog);
+  const models = trainAll(dir, TemplateMatcher.load(dir, catalog).compileAll(), catalog);
   writeModels(file, models);
   const summary = Object.entries(models.byLang).map(([lang, m]) => `${lang}: ${m.trainingSamples} samples of ${m.expandedSentences} expanded sentences`);
   process.stdout.write(`kemudi: trained NLU models in ${((performance.now() - started) / 1000).toFixed(1)} s (${summary.join('; ')})\n`);

@@ -16,7 +16,7 @@ import { normalizeFor, tokenize } from './normalize.js';
 import type { TemplateMatcher } from './sentences.js';
 
 /** Bump when features or training change, so stale models are retrained. */
-export const TRAINER_VERSION = 3;
+export const TRAINER_VERSION = 5;
 const SAMPLES_PER_TEMPLATE = 24;
 const MIN_PER_INTENT = 400;
 const MAX_PER_INTENT = 2500;
@@ -38,6 +38,34 @@ export interface NluModels {
 }
 
 const FillerFile = z.strictObject({ language: z.enum(LANGS), fillers: z.record(z.string(), z.array(z.string())) });
+const TrainingSentence = z.union([z.string().min(1), z.strictObject({ text: z.string().min(1), slots: z.record(z.string(), z.string()).default({}) })]);
+const TrainingFile = z.strictObject({ language: z.enum(LANGS), intents: z.record(z.string(), z.array(TrainingSentence)) });
+/** Each hand-written sentence counts as this many template samples: there are far fewer of them, and
+ *  they are what teaches the classifier how people talk beyond the templates. */
+const NATURAL_WEIGHT = 6;
+
+/** Hand-written natural sentences per intent (intents/training/<lang>.yaml), with enum slots where given. */
+export function loadTrainingSentences(intentsDir: string, lang: Lang, catalog: IntentCatalog): (Sample & { intent: string })[] {
+  const file = join(intentsDir, 'training', `${lang}.yaml`);
+  if (!existsSync(file)) return [];
+  const parsed = TrainingFile.safeParse(parseYaml(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (parsed.data.language !== lang) throw new Error(`${file}: says language ${parsed.data.language}`);
+  const out: (Sample & { intent: string })[] = [];
+  for (const [intent, sentences] of Object.entries(parsed.data.intents)) {
+    const spec = catalog.get(intent);
+    if (!spec) throw new Error(`${file}: intent ${intent} is not declared in intents.yaml`);
+    for (const sentence of sentences) {
+      const { text, slots } = typeof sentence === 'string' ? { text: sentence, slots: {} } : sentence;
+      for (const [slot, value] of Object.entries(slots)) {
+        const enumValues = spec.slots[slot]?.type === 'string' ? spec.slots[slot].enum : undefined;
+        if (!enumValues?.includes(value)) throw new Error(`${file}: "${text}": ${slot}=${value} is not an enum value of ${intent}`);
+      }
+      out.push({ text, slots, intent });
+    }
+  }
+  return out;
+}
 
 export function loadFillers(intentsDir: string, lang: Lang): Record<string, string[]> {
   const file = join(intentsDir, 'fillers', `${lang}.yaml`);
@@ -51,7 +79,7 @@ export function loadFillers(intentsDir: string, lang: Lang): Record<string, stri
 export function inputsHash(intentsDir: string): string {
   const hash = createHash('sha256').update(`trainer:${TRAINER_VERSION}\n`);
   const files: string[] = [join(intentsDir, 'intents.yaml')];
-  for (const sub of ['sentences', 'fillers']) {
+  for (const sub of ['sentences', 'fillers', 'training']) {
     const dir = join(intentsDir, sub);
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
@@ -104,8 +132,16 @@ export function sampleLanguage(templates: TemplateMatcher, lang: Lang, fillers: 
   return { samples, expanded };
 }
 
-export function trainLanguage(templates: TemplateMatcher, catalog: IntentCatalog, lang: Lang, fillers: Record<string, string[]>): { models: LanguageModels; texts: string[] } {
-  const { samples, expanded } = sampleLanguage(templates, lang, fillers);
+export function trainLanguage(
+  templates: TemplateMatcher,
+  catalog: IntentCatalog,
+  lang: Lang,
+  fillers: Record<string, string[]>,
+  natural: readonly (Sample & { intent: string })[] = [],
+): { models: LanguageModels; texts: string[] } {
+  const sampled = sampleLanguage(templates, lang, fillers);
+  const expanded = sampled.expanded;
+  const samples = [...sampled.samples, ...Array.from({ length: NATURAL_WEIGHT }, () => natural).flat()];
   const featured = samples.map((s) => ({ ...s, features: features(tokenize(normalizeFor(s.text, lang)), lang) }));
   const intent = LogisticModel.train(featured.map((s) => ({ features: s.features, label: s.intent })));
   const slots: Record<string, SerializedModel> = {};
@@ -129,7 +165,7 @@ export function trainAll(intentsDir: string, templates: TemplateMatcher, catalog
   const texts = {} as Record<Lang, string[]>;
   for (const lang of LANGS) {
     const fillers = loadFillers(intentsDir, lang);
-    const trained = trainLanguage(templates, catalog, lang, fillers);
+    const trained = trainLanguage(templates, catalog, lang, fillers, loadTrainingSentences(intentsDir, lang, catalog));
     byLang[lang] = trained.models;
     texts[lang] = [...trained.texts, ...Object.values(fillers).flat()];
   }

@@ -60,7 +60,7 @@ describe('kemudi parse', () => {
     const input = [
       JSON.stringify({ id: 'a', text: 'turn on the headlights', lang: 'en' }),
       JSON.stringify({ id: 'b', text: '打开远光灯' }),
-      JSON.stringify({ id: 7, text: 'tell me about mortgages', lang: 'en' }),
+      JSON.stringify({ id: 7, text: 'purple elephants juggle quietly', lang: 'en' }),
     ].join('\n');
     const run = kemudi(['parse'], { input, env });
     expect(run.code).toBe(0);

@@ -13,7 +13,7 @@ describe('numbers in words → digits', () => {
     ['call one two three four', 'call 1 2 3 4'],
     ['play a song', 'play a song'],
     ['the second one', 'the second 1'],
-    ['Set it to 22°C!', 'set it to 22°c'],
+    ['Set it to 22°C!', 'set it to 22 °c'],
   ])('en: %s', (text, expected) => expect(normalizeFor(text, 'en')).toBe(expected));
 
   it.each([

@@ -14,6 +14,11 @@ describe('normalize', () => {
     expect(normalize('把温度调到２２度。')).toBe('把温度调到22度');
     expect(normalize('ＡＣ，打开')).toBe('ac 打开');
   });
+  it('separates a number from its unit, as the templates write them', () => {
+    expect(normalize('Volume 50%')).toBe('volume 50 %');
+    expect(normalize('set it to 22°C')).toBe('set it to 22 °c');
+    expect(normalize('调到22℃')).toBe('调到22 °c');
+  });
 });
 
 describe('tokenize', () => {
