@@ -11,6 +11,8 @@ import type { NluModels } from './train.js';
 
 /** Below this calibrated probability the classifier's guess is not acted on. */
 export const CLASSIFIER_THRESHOLD = 0.6;
+/** A template hit whose wildcards take at least this share of the sentence defers to a sure classifier. */
+const LOOSE_TEMPLATE = 0.5;
 /** A sentence mostly made of features the classifier never saw is not its to judge. */
 const MIN_COVERAGE = 0.35;
 
@@ -62,7 +64,12 @@ export class NluEngine implements Nlu {
     const tokens = tokenize(normalizeFor(text, chosen));
     const whole = this.route(tokens, chosen, text, 0);
     if (whole[0]?.source === 'template') return { lang: chosen, understandings: whole };
-    return { lang: chosen, understandings: this.byClause(text, chosen) ?? whole };
+    const clause = this.byClause(text, chosen);
+    // The classifier read the whole sentence: when it is sure, it knows better than one clause which
+    // request the sentence is about; a clause of the same intent still lends its exact slots.
+    const sure = whole.length === 1 && whole[0] && whole[0].intent !== 'out_of_scope' ? whole[0] : null;
+    if (sure && clause?.[0]?.intent !== sure.intent) return { lang: chosen, understandings: whole };
+    return { lang: chosen, understandings: clause ?? whole };
   }
 
   /** Drivers wrap requests in chatter: "it's getting dark, take me to the mall". When the whole sentence
@@ -77,7 +84,7 @@ export class NluEngine implements Nlu {
       .filter((c) => c.length > 0);
     if (clauses.length < 2) return null;
     const candidates = clauses.flatMap((clause) => {
-      const hit = this.exact(clause, lang, null);
+      const hit = this.exact(clause, lang, null)?.understanding;
       return hit && hit.intent !== 'out_of_scope' ? [hit] : [];
     });
     if (candidates.length === 0) return null;
@@ -101,7 +108,19 @@ export class NluEngine implements Nlu {
   private route(tokens: string[], lang: Lang, raw: string | null, depth: number): Understanding[] {
     if (tokens.length === 0) return [];
     const exact = this.exact(tokens, lang, raw);
-    if (exact) return [exact];
+    if (exact) {
+      // A free-text slot can swallow a second request ("navigate home and call sari" as one destination):
+      // when both sides of a conjunction are templates' requests on their own, they are two requests.
+      const split = depth < 3 ? this.split(tokens, lang, depth) : null;
+      if (split?.every((u) => u.source === 'template')) return split;
+      if (exact.wildShare >= LOOSE_TEMPLATE) {
+        // "what's {question}" or "text {contact} {body}" say little beyond their first words: when the
+        // classifier, reading every word, is sure of another complete request, it wins (never to refuse).
+        const other = this.classify(tokens, lang);
+        if (other && other.intent !== exact.understanding.intent && other.intent !== 'out_of_scope' && !other.missing) return [other];
+      }
+      return [exact.understanding];
+    }
     const whole = this.classify(tokens, lang);
     if (depth < 3) {
       const split = this.split(tokens, lang, depth);
@@ -110,12 +129,12 @@ export class NluEngine implements Nlu {
     return whole ? [whole] : [];
   }
 
-  private exact(tokens: string[], lang: Lang, raw: string | null): Understanding | null {
+  private exact(tokens: string[], lang: Lang, raw: string | null): { understanding: Understanding; wildShare: number } | null {
     const hit = this.templates.match(raw ?? tokens.join(' '), lang);
     if (!hit) return null;
     const slots = this.catalog.validateSlots(hit.intent, hit.slots);
     // A template whose slots break the schema is a bug in the sentence files; the fixture tests catch it.
-    return slots.ok ? { intent: hit.intent, slots: slots.value, source: 'template', confidence: 1 } : null;
+    return slots.ok ? { understanding: { intent: hit.intent, slots: slots.value, source: 'template', confidence: 1 }, wildShare: hit.wildShare } : null;
   }
 
   /** The classifier's best intent above the threshold, with slots extracted for it; null otherwise. */

@@ -49,6 +49,8 @@ export interface TemplateHit {
   slots: Slots;
   /** The template that matched, for the decision trace. */
   template: string;
+  /** Share of the sentence's tokens taken by wildcards: near 1, the template says little about intent. */
+  wildShare: number;
 }
 
 function hasAny(any: Set<string>, present: Set<string>): boolean {
@@ -76,7 +78,7 @@ export class LanguageTemplates {
       if (!sentence.required.every((any) => hasAny(any, present))) continue;
       const end = matchAll(sentence.node, tokens, lookup, memo);
       if (!end || (best && end.wild >= best.wild)) continue;
-      best = { hit: { intent: sentence.intent, slots: { ...end.slots, ...sentence.fixed }, template: sentence.source }, wild: end.wild };
+      best = { hit: { intent: sentence.intent, slots: { ...end.slots, ...sentence.fixed }, template: sentence.source, wildShare: end.wild / tokens.length }, wild: end.wild };
       if (end.wild === 0) break;
     }
     return best?.hit ?? null;

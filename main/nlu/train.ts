@@ -138,10 +138,11 @@ export function trainLanguage(
   lang: Lang,
   fillers: Record<string, string[]>,
   natural: readonly (Sample & { intent: string })[] = [],
+  naturalWeight = NATURAL_WEIGHT,
 ): { models: LanguageModels; texts: string[] } {
   const sampled = sampleLanguage(templates, lang, fillers);
   const expanded = sampled.expanded;
-  const samples = [...sampled.samples, ...Array.from({ length: NATURAL_WEIGHT }, () => natural).flat()];
+  const samples = [...sampled.samples, ...Array.from({ length: naturalWeight }, () => natural).flat()];
   const featured = samples.map((s) => ({ ...s, features: features(tokenize(normalizeFor(s.text, lang)), lang) }));
   const intent = LogisticModel.train(featured.map((s) => ({ features: s.features, label: s.intent })));
   const slots: Record<string, SerializedModel> = {};
