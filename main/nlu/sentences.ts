@@ -54,16 +54,46 @@ export interface TemplateHit {
 }
 
 function hasAny(any: Set<string>, present: Set<string>): boolean {
+  // Walk the smaller side: a sentence has a dozen tokens, a choice may have dozens of words.
+  if (present.size < any.size) {
+    for (const t of present) if (any.has(t)) return true;
+    return false;
+  }
   for (const t of any) if (present.has(t)) return true;
   return false;
 }
 
 export class LanguageTemplates {
+  /** Sentences by a token they cannot match without (their rarest required choice), built on first use. */
+  private index: { byToken: Map<string, number[]>; always: number[] } | null = null;
+
   constructor(
     readonly lang: Lang,
     readonly sentences: CompiledSentence[],
     readonly lists: Map<string, SlotList>,
   ) {}
+
+  /** Indices of the sentences that could match text with these tokens, in file order (earlier wins ties). */
+  private candidates(present: Set<string>, length: number): number[] {
+    if (!this.index) {
+      const byToken = new Map<string, number[]>();
+      const always: number[] = [];
+      this.sentences.forEach((sentence, i) => {
+        const [rarest] = sentence.required;
+        if (!rarest) always.push(i);
+        else for (const t of rarest) byToken.set(t, [...(byToken.get(t) ?? []), i]);
+      });
+      this.index = { byToken, always };
+    }
+    const seen = new Set<number>(this.index.always);
+    for (const t of present) for (const i of this.index.byToken.get(t) ?? []) seen.add(i);
+    return [...seen]
+      .filter((i) => {
+        const sentence = this.sentences[i] as CompiledSentence;
+        return length >= sentence.minTokens && length <= sentence.maxTokens && sentence.required.every((any) => hasAny(any, present));
+      })
+      .sort((a, b) => a - b);
+  }
 
   match(text: string): TemplateHit | null {
     const tokens = tokenize(normalizeFor(text, this.lang));
@@ -73,9 +103,8 @@ export class LanguageTemplates {
     const lookup = (name: string): SlotList | undefined => this.lists.get(name);
     // One chart for all sentences: shared rules (<lead>, lists) are matched once per position.
     const memo: Memo = new Map();
-    for (const sentence of this.sentences) {
-      if (tokens.length < sentence.minTokens || tokens.length > sentence.maxTokens) continue;
-      if (!sentence.required.every((any) => hasAny(any, present))) continue;
+    for (const i of this.candidates(present, tokens.length)) {
+      const sentence = this.sentences[i] as CompiledSentence;
       const end = matchAll(sentence.node, tokens, lookup, memo);
       if (!end || (best && end.wild >= best.wild)) continue;
       best = { hit: { intent: sentence.intent, slots: { ...end.slots, ...sentence.fixed }, template: sentence.source, wildShare: end.wild / tokens.length }, wild: end.wild };
