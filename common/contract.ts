@@ -2,7 +2,7 @@
 // Every message has a runtime schema, checked on both transports (Electron IPC and the simulator's WebSocket).
 import * as z from 'zod';
 import { ERROR_CODES, err, ok, type Result } from './result.js';
-import { checkSignalValue, isSignalPath, type SignalPath, type SignalValue } from './vss.js';
+import { checkSignalValue, isSignalPath, SIGNALS, type SignalPath, type SignalValue } from './vss.js';
 
 export const LANGS = ['en', 'id', 'zh'] as const;
 export const Lang = z.enum(LANGS);
@@ -51,6 +51,27 @@ export const WakeCommand = z.strictObject({ type: z.literal('wake'), id });
 export const SimSetCommand = z.strictObject({ type: z.literal('sim.set'), id, signals: signalPatch });
 /** Simulator only: back to the starting vehicle. */
 export const SimResetCommand = z.strictObject({ type: z.literal('sim.reset'), id });
+/** Simulator only: the speed to drive at (km/h); the physics ramps to it. 0 stops the car, still in gear. */
+export const SimDriveCommand = z.strictObject({
+  type: z.literal('sim.drive'),
+  id,
+  speed: z.number().finite().min(0).max(SIGNALS['Vehicle.Speed'].max),
+});
+/** Simulator only: brake to a standstill, then shift to P. */
+export const SimParkCommand = z.strictObject({ type: z.literal('sim.park'), id });
+
+/** A scenario is named by its file name in the scenarios folder: never a path, so nothing outside it can be read. */
+export const SCENARIO_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*\.ya?ml$/;
+export const ScenarioFileName = z.string().max(100).regex(SCENARIO_FILE_NAME, 'a scenario file name such as monaco-harbour.yaml');
+export const SIM_SCENARIO_ACTIONS = ['start', 'stop', 'reset'] as const;
+/** Simulator only: start (from the car's starting state), stop (pause) or reset (back to the start, not running)
+ *  a scenario. Without a name it acts on the scenario already loaded. */
+export const SimScenarioCommand = z.strictObject({
+  type: z.literal('sim.scenario'),
+  id,
+  action: z.enum(SIM_SCENARIO_ACTIONS),
+  name: ScenarioFileName.optional(),
+});
 
 export const Command = z.discriminatedUnion('type', [
   UtteranceCommand,
@@ -60,9 +81,14 @@ export const Command = z.discriminatedUnion('type', [
   WakeCommand,
   SimSetCommand,
   SimResetCommand,
+  SimDriveCommand,
+  SimParkCommand,
+  SimScenarioCommand,
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
+export type SimulatorCommand = Extract<Command, { type: `sim.${string}` }>;
+export type SimScenarioAction = (typeof SIM_SCENARIO_ACTIONS)[number];
 export const COMMAND_TYPES = Command.options.map((o) => o.shape.type.value) as CommandType[];
 
 // ---- Events: core → renderer ----
@@ -134,6 +160,8 @@ export const ResponseEvent = z.strictObject({
   lang: Lang,
   card: Card.optional(),
   trace: Trace.optional(),
+  /** Say it, show no text or card: the policy's rule for messages while the car moves. */
+  spokenOnly: z.boolean().optional(),
 });
 export const ErrorEvent = z.strictObject({
   type: z.literal('error'),
@@ -142,11 +170,40 @@ export const ErrorEvent = z.strictObject({
   message: z.string(),
 });
 
-export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent]);
+/** A scenario the simulator offers: its file name (what `sim.scenario` takes), title and description. */
+export const SimScenarioInfo = z.strictObject({ name: ScenarioFileName, title: z.string(), description: z.string() });
+export const SimTimelineStep = z.strictObject({
+  atS: z.number().min(0),
+  label: z.string(),
+  done: z.boolean(),
+  /** Set when the step fired and did not do what it said: a failed expectation, a signal the car refused. */
+  failed: z.boolean().optional(),
+});
+export const SimScenarioStatus = z.strictObject({
+  /** The file name; a scenario given on the command line may come from outside the folder. */
+  name: z.string().min(1).max(255),
+  title: z.string(),
+  elapsedS: z.number().min(0),
+  durationS: z.number().min(0),
+  steps: z.array(SimTimelineStep),
+  running: z.boolean(),
+});
+/** Simulator only: the scenarios on offer and the one loaded, sent on connect and as its timeline moves. */
+export const SimEvent = z.strictObject({
+  type: z.literal('sim'),
+  scenarios: z.array(SimScenarioInfo),
+  scenario: SimScenarioStatus.nullable(),
+});
+
+export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent]);
 export type Event = z.infer<typeof Event>;
 export type StateEvent = z.infer<typeof StateEvent>;
 export type ResponseEvent = z.infer<typeof ResponseEvent>;
 export type ErrorEvent = z.infer<typeof ErrorEvent>;
+export type SimEvent = z.infer<typeof SimEvent>;
+export type SimScenarioInfo = z.infer<typeof SimScenarioInfo>;
+export type SimScenarioStatus = z.infer<typeof SimScenarioStatus>;
+export type SimTimelineStep = z.infer<typeof SimTimelineStep>;
 
 // ---- Decoding ----
 function describe(error: z.ZodError): string {
@@ -179,6 +236,6 @@ export function decodeEvent(value: unknown): Result<Event> {
 }
 
 /** Commands only the simulator transport accepts. */
-export function isSimulatorCommand(command: Command): boolean {
+export function isSimulatorCommand(command: Command): command is SimulatorCommand {
   return command.type.startsWith('sim.');
 }

@@ -1,21 +1,27 @@
 // COVESA VSS signal paths that Kemudi reads and actuates, with their value types.
 // One catalog, used by the simulated vehicle, the policy, the contract and the renderer.
 
-interface NumberSignal {
+/** What moves the car: a fuel tank or a traction battery. Each has signals the other lacks. */
+export const POWERTRAINS = ['combustion', 'electric'] as const;
+export type Powertrain = (typeof POWERTRAINS)[number];
+
+interface SignalBase {
+  actuator: boolean;
+  /** Present only on cars with this powertrain (fuel level on combustion, battery charge on electric). */
+  powertrain?: Powertrain;
+}
+interface NumberSignal extends SignalBase {
   kind: 'number';
   unit: string;
   min: number;
   max: number;
-  actuator: boolean;
 }
-interface BooleanSignal {
+interface BooleanSignal extends SignalBase {
   kind: 'boolean';
-  actuator: boolean;
 }
-interface EnumSignal {
+interface EnumSignal extends SignalBase {
   kind: 'enum';
   values: readonly string[];
-  actuator: boolean;
 }
 export type SignalSpec = NumberSignal | BooleanSignal | EnumSignal;
 
@@ -27,6 +33,7 @@ const num = (unit: string, min: number, max: number, actuator = false): NumberSi
   actuator,
 });
 const bool = (actuator = false): BooleanSignal => ({ kind: 'boolean', actuator });
+const onlyOn = <S extends SignalSpec>(powertrain: Powertrain, spec: S): S & { powertrain: Powertrain } => ({ ...spec, powertrain });
 
 export const GEARS = ['P', 'R', 'N', 'D'] as const;
 export type Gear = (typeof GEARS)[number];
@@ -34,11 +41,15 @@ export type Gear = (typeof GEARS)[number];
 export const SIGNALS = {
   'Vehicle.Speed': num('km/h', 0, 250),
   'Vehicle.Powertrain.Transmission.SelectedGear': { kind: 'enum', values: GEARS, actuator: false },
+  // VSS counts gears: 0 is neutral (and park), negative is reverse, 1.. forward.
+  'Vehicle.Powertrain.Transmission.CurrentGear': num('gear', -1, 10),
   'Vehicle.Body.Lights.Beam.Low.IsOn': bool(true),
   'Vehicle.Body.Lights.Beam.High.IsOn': bool(true),
   'Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature': num('celsius', 16, 30, true),
   'Vehicle.Cabin.HVAC.Station.Row1.Passenger.Temperature': num('celsius', 16, 30, true),
   'Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed': num('percent', 0, 100, true),
+  'Vehicle.Cabin.HVAC.Station.Row1.Passenger.FanSpeed': num('percent', 0, 100, true),
+  'Vehicle.Cabin.HVAC.IsFrontDefrosterActive': bool(true),
   'Vehicle.Cabin.HVAC.AmbientAirTemperature': num('celsius', -40, 80),
   'Vehicle.Exterior.AirTemperature': num('celsius', -40, 60),
   'Vehicle.Cabin.Door.Row1.DriverSide.IsLocked': bool(true),
@@ -49,8 +60,13 @@ export const SIGNALS = {
   'Vehicle.Cabin.Door.Row1.PassengerSide.Window.Position': num('percent', 0, 100, true),
   'Vehicle.Cabin.Door.Row2.DriverSide.Window.Position': num('percent', 0, 100, true),
   'Vehicle.Cabin.Door.Row2.PassengerSide.Window.Position': num('percent', 0, 100, true),
-  'Vehicle.Powertrain.FuelSystem.RelativeLevel': num('percent', 0, 100),
+  'Vehicle.Powertrain.FuelSystem.RelativeLevel': onlyOn('combustion', num('percent', 0, 100)),
+  'Vehicle.Powertrain.TractionBattery.StateOfCharge.Current': onlyOn('electric', num('percent', 0, 100)),
   'Vehicle.Powertrain.Range': num('m', 0, 2_000_000),
+  'Vehicle.Chassis.Axle.Row1.Wheel.Left.Tire.Pressure': num('kPa', 0, 1000),
+  'Vehicle.Chassis.Axle.Row1.Wheel.Right.Tire.Pressure': num('kPa', 0, 1000),
+  'Vehicle.Chassis.Axle.Row2.Wheel.Left.Tire.Pressure': num('kPa', 0, 1000),
+  'Vehicle.Chassis.Axle.Row2.Wheel.Right.Tire.Pressure': num('kPa', 0, 1000),
   'Vehicle.CurrentLocation.Latitude': num('degrees', -90, 90),
   'Vehicle.CurrentLocation.Longitude': num('degrees', -180, 180),
 } as const satisfies Record<string, SignalSpec>;
@@ -64,6 +80,17 @@ export const SIGNAL_PATHS = Object.keys(SIGNALS) as SignalPath[];
 
 export function isSignalPath(path: string): path is SignalPath {
   return Object.hasOwn(SIGNALS, path);
+}
+
+/** Whether a car with this powertrain has the signal: an electric car has no fuel level, a combustion car no battery charge. */
+export function hasSignal(powertrain: Powertrain, path: SignalPath): boolean {
+  const spec: SignalSpec = SIGNALS[path];
+  return spec.powertrain === undefined || spec.powertrain === powertrain;
+}
+
+/** The signals a car with this powertrain has, in catalog order. */
+export function signalPathsFor(powertrain: Powertrain): SignalPath[] {
+  return SIGNAL_PATHS.filter((path) => hasSignal(powertrain, path));
 }
 
 /** Checks a value against a signal's declared type and range; returns a reason when it does not fit. */

@@ -1,13 +1,32 @@
 // `kemudi ask`: the core, headless, with the simulated car. Prints every event as one JSON line,
 // framed by the vehicle's signals before the first turn and after the last.
+// With --scenario the timeline runs on the simulated clock to its end: each step is a "scenario" line,
+// each `say` a turn whose events follow it; turns given as arguments come after the scenario.
+import type { Lang } from '../../common/contract.js';
 import { GEARS, type Gear, type VehicleSignals } from '../../common/vss.js';
-import { createSimulatedAssistant } from '../core/compose.js';
-import { parseLang, UsageError } from './usage.js';
+import { createSimulatedAssistant, type SimulatedAssistant } from '../core/compose.js';
+import { describeAction, ScenarioRunner } from '../simulator/scenario.js';
+import { parseLang, readScenarioFile, UsageError } from './usage.js';
 
 export interface AskOptions {
   lang?: string | undefined;
   speed?: string | undefined;
   gear?: string | undefined;
+  scenario?: string | undefined;
+}
+
+const write = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+};
+
+/** One turn, printing the events it causes (and only those: physics between turns is not a turn's). */
+async function turn(sim: SimulatedAssistant, text: string, lang: Lang | undefined): Promise<void> {
+  const off = sim.assistant.on(write);
+  try {
+    await sim.assistant.handle({ type: 'utterance', text, source: 'text', ...(lang ? { lang } : {}) });
+  } finally {
+    off();
+  }
 }
 
 export function startSignals(options: AskOptions): VehicleSignals {
@@ -32,20 +51,48 @@ export function startSignals(options: AskOptions): VehicleSignals {
 
 export async function runAsk(options: AskOptions, turns: string[]): Promise<number> {
   const lang = parseLang(options.lang);
+  if (options.scenario !== undefined) return runScenario(options.scenario, options, lang, turns);
   const start = startSignals(options);
   if (turns.length === 0) throw new UsageError('ask needs at least one turn of text');
   const sim = createSimulatedAssistant({ start, ...(lang ? { lang } : {}) });
-  const write = (value: unknown): void => {
-    process.stdout.write(`${JSON.stringify(value)}\n`);
-  };
   try {
     write({ type: 'vehicle', signals: sim.vehicle.snapshot() });
-    const off = sim.assistant.on(write);
-    for (const text of turns) await sim.assistant.handle({ type: 'utterance', text, source: 'text', ...(lang ? { lang } : {}) });
-    off();
+    for (const text of turns) await turn(sim, text, lang);
     write({ type: 'vehicle', signals: sim.vehicle.snapshot() });
   } finally {
     sim.close();
   }
   return 0;
+}
+
+/** Exits 1 when an `expect` step fails or a step could not be applied, so scripts can use a scenario as a test. */
+async function runScenario(file: string, options: AskOptions, lang: Lang | undefined, turns: string[]): Promise<number> {
+  if (options.speed !== undefined || options.gear !== undefined) throw new UsageError('--speed and --gear do not go with --scenario: the scenario sets how the car starts');
+  const scenario = readScenarioFile(file);
+  const sim = createSimulatedAssistant({ start: scenario.start, powertrain: scenario.powertrain, ...(lang ? { lang } : {}) });
+  try {
+    const runner = new ScenarioRunner(sim.vehicle, scenario, {
+      onSay: (text, saidIn) => turn(sim, text, saidIn ?? lang),
+      onStep: (step, index, check) => {
+        const problems = runner.progress().problems.filter((p) => p.index === index);
+        write({
+          type: 'scenario',
+          step: index,
+          at: step.at / 1000,
+          ...describeAction(step.action),
+          ...(check ? { pass: check.pass, failures: check.failures } : {}),
+          ...(problems.length ? { error: { code: 'invalid_message', message: problems.map((p) => p.message).join('; ') } } : {}),
+        });
+      },
+    });
+    runner.reset(); // the car in the scenario's starting state (its route's first point) before the first line
+    write({ type: 'vehicle', signals: sim.vehicle.snapshot() });
+    const progress = await runner.runToEnd();
+    write({ type: 'scenario', done: true, at: progress.elapsedMs / 1000, passed: progress.passed, failed: progress.failed });
+    for (const text of turns) await turn(sim, text, lang);
+    write({ type: 'vehicle', signals: sim.vehicle.snapshot() });
+    return progress.failed > 0 || progress.problems.length > 0 ? 1 : 0;
+  } finally {
+    sim.close();
+  }
 }

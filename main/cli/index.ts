@@ -1,18 +1,22 @@
 // The `kemudi` command. Formats here are interfaces people script against: keep them exactly.
-//   kemudi sim   [--port N]                                   the simulator server
+//   kemudi sim   [--port N] [--scenario file.yaml]            the simulator server, optionally playing a scenario
 //   kemudi ask   [--lang xx] [--speed kmh] [--gear P|R|N|D] "text" ["next turn" …]   headless turns, JSON lines
+//   kemudi ask   [--lang xx] --scenario file.yaml ["turn after it" …]                 a scenario headless, JSON lines
 //   kemudi parse [--lang xx] ["text"]                          NLU as JSON lines (stdin when no text)
 import { parseArgs } from 'node:util';
 import { runAsk } from './ask.js';
 import { runParse } from './parse.js';
 import { runSim } from './sim.js';
-import { UsageError } from './usage.js';
+import { InputError, UsageError } from './usage.js';
 
 const USAGE = `usage: kemudi <command> [options]
 
-  sim    [--port N]                                   start the simulator (http + ws on 127.0.0.1)
+  sim    [--port N] [--scenario FILE.yaml]            start the simulator (http + ws on 127.0.0.1),
+                                                      playing the scenario in real time when given
   ask    [--lang en|id|zh] [--speed KMH] [--gear P|R|N|D] "text" ["next turn" ...]
                                                       run turns headless; prints events as JSON lines
+  ask    [--lang en|id|zh] --scenario FILE.yaml ["turn after it" ...]
+                                                      run a scenario headless to its end; JSON lines
   parse  [--lang en|id|zh] ["text"]                   understand text; JSON lines {"id","text","lang"} on stdin
                                                       give {"id","intent","slots","source","ms"} on stdout
 `;
@@ -22,11 +26,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'sim':
-        return await runSim(parseArgs({ args: rest, options: { port: { type: 'string' } }, strict: true }).values);
+        return await runSim(parseArgs({ args: rest, options: { port: { type: 'string' }, scenario: { type: 'string' } }, strict: true }).values);
       case 'ask': {
         const { values, positionals } = parseArgs({
           args: rest,
-          options: { lang: { type: 'string' }, speed: { type: 'string' }, gear: { type: 'string' } },
+          options: { lang: { type: 'string' }, speed: { type: 'string' }, gear: { type: 'string' }, scenario: { type: 'string' } },
           allowPositionals: true,
           strict: true,
         });
@@ -46,6 +50,10 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`kemudi: ${error.message}\n`);
+      return 2;
+    }
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
     const code = (error as { code?: unknown }).code;
     if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {

@@ -1,8 +1,12 @@
-// `kemudi sim`: the simulator server on 127.0.0.1, until Ctrl-C or SIGTERM.
+// `kemudi sim`: the simulator server on 127.0.0.1, until Ctrl-C or SIGTERM. The car's physics follows the
+// wall clock; with --scenario the timeline plays on it (as do scenarios started from the simulator panel), its
+// `say` steps going to the assistant as typed turns.
+import { basename } from 'node:path';
 import { createSimulatedAssistant } from '../core/compose.js';
 import { rendererDir } from '../core/paths.js';
+import { formatTime, type ScenarioMessage } from '../simulator/scenario.js';
 import { startSimServer } from '../simulator/server.js';
-import { UsageError } from './usage.js';
+import { readScenarioFile, UsageError } from './usage.js';
 
 export function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 0;
@@ -11,9 +15,36 @@ export function parsePort(value: string | undefined): number {
   return port;
 }
 
-export async function runSim(options: { port?: string | undefined }): Promise<number> {
+export interface SimOptions {
+  port?: string | undefined;
+  scenario?: string | undefined;
+}
+
+/** Until the messaging issue routes them to the inbox, incoming messages are one line on stdout. */
+export function messageLine(message: ScenarioMessage): string {
+  return `message from ${message.from}: ${message.text}`;
+}
+
+export async function runSim(options: SimOptions): Promise<number> {
   const port = parsePort(options.port ?? process.env.KEMUDI_PORT);
-  const sim = createSimulatedAssistant();
+  // A bad scenario stops us before anything listens.
+  const scenario = options.scenario === undefined ? null : readScenarioFile(options.scenario);
+  const write = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+  };
+  // The same lines for the --scenario file and for scenarios started from the simulator panel.
+  const sim = createSimulatedAssistant({
+    realtime: true,
+    ...(scenario ? { start: scenario.start, powertrain: scenario.powertrain } : {}),
+    scenarioHooks: {
+      onMessage: (message) => write(messageLine(message)),
+      onStep: (step, _index, check) => {
+        if (check && !check.pass) write(`scenario: expectation at ${formatTime(step.at)} failed: ${check.failures.map((f) => `${f.signal} is ${String(f.actual)}`).join(', ')}`);
+      },
+      // Finished once the last messages and turns have been delivered, not merely fired.
+      onFinished: (finished) => write(`scenario finished: ${finished.name}`),
+    },
+  });
   // Listen for the stop signals before announcing the URL: whoever reads the URL may stop us at once.
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => {
@@ -27,6 +58,11 @@ export async function runSim(options: { port?: string | undefined }): Promise<nu
   process.on('SIGTERM', stop);
   const server = await startSimServer({ assistant: sim.assistant, port, rendererDir: rendererDir() });
   process.stdout.write(`Kemudi simulator: ${server.url}\n`);
+  if (scenario && options.scenario !== undefined) {
+    write(`Kemudi scenario: ${scenario.name} (${formatTime(scenario.durationMs)})`);
+    // The simulator's reset (and the panel's Start) play it again from its start.
+    sim.simulator.play(scenario, basename(options.scenario));
+  }
   await stopped;
   await server.close();
   sim.close();

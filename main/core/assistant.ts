@@ -1,17 +1,26 @@
 // The headless core: commands in, events out. Every voice and touch action goes through the same
 // NLU → policy → handler → response path. The dialogue machine (xstate) replaces the turn logic here
 // in its own issue; the contract and the ports stay as they are.
-import type { Command, DialogueState, Event, Lang, Slots, StateEvent, Trace } from '../../common/contract.js';
+import type { Command, DialogueState, Event, Lang, SimEvent, SimScenarioAction, SimulatorCommand, Slots, StateEvent, Trace } from '../../common/contract.js';
 import { err, ok, type Result } from '../../common/result.js';
 import type { VehicleSignals } from '../../common/vss.js';
 import type { IntentCatalog } from '../nlu/catalog.js';
 import type { HistoryStore } from '../storage/history.js';
 import type { HandlerOutcome, IntentHandler, Nlu, Policy, Responses, Speech, Understanding, VehicleBus } from './ports.js';
 
-/** Simulator-only controls, present only when the core runs with the simulated car. */
+/** Simulator-only controls, present only when the core runs with the simulated car. The panel's controls
+ *  are optional so a bare simulator (set and reset) still works; what it lacks is refused. */
 export interface SimulatorControls {
   set(signals: VehicleSignals): Result<void>;
   reset(): void;
+  /** A target speed in km/h; the physics ramps to it. */
+  drive?(kmh: number): Result<void>;
+  /** Brake to a standstill, then P. */
+  park?(): Result<void>;
+  scenario?(action: SimScenarioAction, name?: string): Result<void>;
+  /** The scenarios on offer and the timeline of the one loaded. */
+  status?(): SimEvent;
+  onStatus?(listener: (event: SimEvent) => void): () => void;
 }
 
 export interface AssistantDeps {
@@ -29,6 +38,23 @@ export interface AssistantDeps {
 
 export type EventListener = (event: Event) => void;
 
+function simulate(sim: SimulatorControls, command: SimulatorCommand): Result<void> {
+  const missing = (): Result<void> => err('not_allowed', `this simulator does not offer ${command.type}`);
+  switch (command.type) {
+    case 'sim.set':
+      return sim.set(command.signals);
+    case 'sim.reset':
+      sim.reset();
+      return ok(undefined);
+    case 'sim.drive':
+      return sim.drive ? sim.drive(command.speed) : missing();
+    case 'sim.park':
+      return sim.park ? sim.park() : missing();
+    case 'sim.scenario':
+      return sim.scenario ? sim.scenario(command.action, command.name) : missing();
+  }
+}
+
 interface PendingConfirmation {
   understanding: Understanding;
   trace: Trace;
@@ -42,6 +68,7 @@ export class Assistant {
   private pending: PendingConfirmation | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeSim: () => void;
   private readonly now: () => number;
 
   constructor(private readonly deps: AssistantDeps) {
@@ -49,6 +76,7 @@ export class Assistant {
     this.now = deps.now ?? Date.now;
     // Any change to the car (a handler, the simulator, a scenario) reaches the UI at once.
     this.unsubscribe = deps.vehicle.subscribe(() => this.emit(this.snapshot()));
+    this.unsubscribeSim = deps.simulator?.onStatus?.((event) => this.emit(event)) ?? (() => undefined);
   }
 
   on(listener: EventListener): () => void {
@@ -61,6 +89,12 @@ export class Assistant {
     return { type: 'state', dialogue: this.dialogue, vehicle, restrictions: this.deps.policy.restrictions(vehicle) };
   }
 
+  /** What a screen that just connected needs: the state, and in the simulator its panel's status. */
+  initialEvents(): Event[] {
+    const sim = this.deps.simulator?.status?.();
+    return sim ? [this.snapshot(), sim] : [this.snapshot()];
+  }
+
   /** Handles one command after those before it. Resolves with a typed error for commands this core refuses;
    *  a failure inside a turn is reported as events (an apology and an `error`), never thrown. */
   handle(command: Command): Promise<Result<void>> {
@@ -71,6 +105,7 @@ export class Assistant {
 
   dispose(): void {
     this.unsubscribe();
+    this.unsubscribeSim();
     this.listeners.clear();
   }
 
@@ -98,10 +133,13 @@ export class Assistant {
           this.setDialogue('listening');
           return ok(undefined);
         case 'sim.set':
-        case 'sim.reset': {
+        case 'sim.reset':
+        case 'sim.drive':
+        case 'sim.park':
+        case 'sim.scenario': {
           const sim = this.deps.simulator;
           if (!sim) return this.refuse('not_allowed', `${command.type} works only in the simulator`, command.id);
-          const result = command.type === 'sim.set' ? sim.set(command.signals) : (sim.reset(), ok(undefined));
+          const result = simulate(sim, command);
           if (!result.ok) return this.refuse(result.error.code, result.error.message, command.id);
           return ok(undefined);
         }
@@ -170,7 +208,7 @@ export class Assistant {
       this.setDialogue('confirming');
       return;
     }
-    if (!(await this.act(first, trace))) return;
+    if (!(await this.act(first, trace, decision.spokenOnly === true))) return;
     await this.run(rest, heard);
   }
 
@@ -192,7 +230,7 @@ export class Assistant {
     await this.run(pending.rest, pending.trace.heard);
   }
 
-  private async act(understanding: Understanding, trace: Trace): Promise<boolean> {
+  private async act(understanding: Understanding, trace: Trace, spokenOnly = false): Promise<boolean> {
     const handler = this.deps.handlers[understanding.intent];
     if (!handler) {
       // Declared but not built yet: say so honestly instead of pretending.
@@ -202,25 +240,27 @@ export class Assistant {
     this.setDialogue('acting');
     const outcome: HandlerOutcome = await handler(understanding.slots as Slots, { vehicle: this.deps.vehicle, lang: this.lang });
     trace.actions.push(...outcome.actions);
-    this.finish(trace, outcome.say, outcome.card);
+    this.finish(trace, outcome.say, spokenOnly ? undefined : outcome.card, spokenOnly);
     return true;
   }
 
-  private finish(trace: Trace, speech: Speech, card?: HandlerOutcome['card']): void {
-    const text = this.say(speech, trace.lang, trace, card);
+  private finish(trace: Trace, speech: Speech | Speech[], card?: HandlerOutcome['card'], spokenOnly = false): void {
+    const text = this.say(speech, trace.lang, trace, card, spokenOnly);
     this.deps.history?.record(trace, text, this.now());
     this.setDialogue('idle');
   }
 
-  private say(speech: Speech, lang: Lang, trace?: Trace, card?: HandlerOutcome['card']): string {
+  private say(speech: Speech | Speech[], lang: Lang, trace?: Trace, card?: HandlerOutcome['card'], spokenOnly = false): string {
     this.setDialogue('speaking');
-    const text = this.deps.responses.render(lang, speech);
+    // Chinese sentences run on without spaces.
+    const text = (Array.isArray(speech) ? speech : [speech]).map((s) => this.deps.responses.render(lang, s)).join(lang === 'zh' ? '' : ' ');
     this.emit({
       type: 'response',
       text,
       lang,
       ...(card ? { card: { title: this.deps.responses.render(lang, { key: card.titleKey }), lines: card.lines.map((l) => this.deps.responses.render(lang, l)) } } : {}),
       ...(trace ? { trace: { ...trace, actions: [...trace.actions] } } : {}),
+      ...(spokenOnly ? { spokenOnly } : {}),
     });
     return text;
   }

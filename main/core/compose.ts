@@ -2,17 +2,18 @@
 // call this and nothing deeper, so all of them run the same core.
 import { join } from 'node:path';
 import type { Lang } from '../../common/contract.js';
-import type { VehicleSignals } from '../../common/vss.js';
+import type { Powertrain, VehicleSignals } from '../../common/vss.js';
 import { IntentCatalog } from '../nlu/catalog.js';
 import { NluEngine } from '../nlu/index.js';
 import { TemplateMatcher } from '../nlu/sentences.js';
 import { readModels, trainAll, type NluModels } from '../nlu/train.js';
 import { vehicleHandlers } from '../services/vehicle/handlers.js';
+import { SimulatorController, type ScenarioHooks } from '../simulator/controller.js';
 import { SimulatedVehicle } from '../simulator/vehicle.js';
 import { type Db, openDatabase } from '../storage/db.js';
 import { HistoryStore } from '../storage/history.js';
 import { Assistant } from './assistant.js';
-import { dataDir, intentsDir, nluModelsFile } from './paths.js';
+import { dataDir, intentsDir, nluModelsFile, scenariosDir } from './paths.js';
 import { SafetyPolicy } from './policy/policy.js';
 import { ResponseCatalog } from './responses.js';
 
@@ -36,6 +37,17 @@ export function loadKnowledge(dir: string = intentsDir(), modelsFile: string = n
 export interface SimulatedAssistantOptions {
   /** Starting signals over the defaults (parked, locked, lights off, 21 °C). */
   start?: VehicleSignals;
+  /** combustion (fuel) unless said otherwise. */
+  powertrain?: Powertrain;
+  /** Physics follows the wall clock (the live simulator). Otherwise time moves only by `vehicle.advance`. */
+  realtime?: boolean;
+  /** What the simulator's reset does; by default a loaded scenario plays again from its start, else the car
+   *  goes back to `start`. */
+  simulatorReset?: () => void;
+  /** The folder the simulator panel's scenario picker lists (default: scenarios/); null offers none. */
+  scenariosDir?: string | null;
+  /** Told about a playing scenario's messages, steps and end (`kemudi sim` prints them). */
+  scenarioHooks?: ScenarioHooks;
   lang?: Lang;
   /** The database file; ':memory:' keeps nothing. Default: kemudi.db in the data directory. */
   database?: string;
@@ -47,14 +59,24 @@ export interface SimulatedAssistantOptions {
 export interface SimulatedAssistant {
   assistant: Assistant;
   vehicle: SimulatedVehicle;
+  /** The simulator panel's controls: driving, parking, scenarios. */
+  simulator: SimulatorController;
   db: Db;
   close(): void;
 }
 
 export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}): SimulatedAssistant {
   const knowledge = options.knowledge ?? loadKnowledge();
-  const vehicle = new SimulatedVehicle(options.start);
+  const vehicle = new SimulatedVehicle(options.start, options.powertrain ? { powertrain: options.powertrain } : {});
   const db = openDatabase(options.database ?? join(dataDir(), 'kemudi.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const simulator = new SimulatorController(vehicle, {
+    ...options.scenarioHooks,
+    scenariosDir: options.scenariosDir === undefined ? scenariosDir() : options.scenariosDir,
+    ...(options.start ? { start: options.start } : {}),
+    ...(options.simulatorReset ? { reset: options.simulatorReset } : {}),
+    // A scenario's `say` step is a typed turn, queued behind any turn in progress.
+    say: (text, lang): Promise<unknown> => assistant.handle({ type: 'utterance', text, source: 'text', ...(lang ? { lang } : {}) }),
+  });
   const assistant = new Assistant({
     catalog: knowledge.catalog,
     nlu: knowledge.nlu,
@@ -63,14 +85,18 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     handlers: { ...vehicleHandlers },
     responses: knowledge.responses,
     history: new HistoryStore(db),
-    simulator: { set: (signals) => vehicle.simulate(signals), reset: () => vehicle.reset(options.start) },
+    simulator,
     ...(options.lang ? { lang: options.lang } : {}),
   });
+  if (options.realtime) vehicle.startRealtime();
   return {
     assistant,
     vehicle,
+    simulator,
     db,
     close() {
+      vehicle.stopRealtime();
+      simulator.dispose();
       assistant.dispose();
       db.close();
     },

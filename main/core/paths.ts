@@ -38,3 +38,5 @@ export const intentsDir = (): string => join(projectRoot(), 'intents');
 export const rendererDir = (): string => join(projectRoot(), 'dist', 'renderer');
 /** The classifier and language models trained from the sentence files at build time. */
 export const nluModelsFile = (): string => join(projectRoot(), 'dist', 'nlu', 'models.json');
+/** The example scenarios the simulator panel offers (`kemudi sim --scenario` takes any file). */
+export const scenariosDir = (): string => join(projectRoot(), 'scenarios');

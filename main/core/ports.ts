@@ -24,7 +24,8 @@ export interface Nlu {
   understand(text: string, lang?: Lang): Promise<NluResult>;
 }
 
-export type PolicyDecision = { kind: 'allow' } | { kind: 'confirm'; reason: string } | { kind: 'deny'; reason: string };
+/** `reason` is a response key. `spokenOnly`: answer by voice, show no text (messages while moving). */
+export type PolicyDecision = { kind: 'allow'; spokenOnly?: boolean } | { kind: 'confirm'; reason: string } | { kind: 'deny'; reason: string };
 
 /** Pure: intent × slots × vehicle state → decision. Nothing, the LLM included, bypasses it. */
 export interface Policy {
@@ -50,7 +51,8 @@ export interface Speech {
 }
 
 export interface HandlerOutcome {
-  say: Speech;
+  /** Several speeches are said as one answer, in order. */
+  say: Speech | Speech[];
   /** Short descriptions of what was done, for the decision trace ("set Vehicle.Body.Lights.Beam.Low.IsOn=true"). */
   actions: string[];
   card?: { titleKey: string; lines: Speech[] };

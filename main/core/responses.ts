@@ -37,7 +37,8 @@ export class ResponseCatalog implements Responses {
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = speech.params?.[name];
       if (value === undefined) return whole;
-      return typeof value === 'string' && value.startsWith('@') ? this.render(lang, { key: value.slice(1) }) : String(value);
+      // A nested response sees the same parameters ("{reason}" may itself say "{contact}").
+      return typeof value === 'string' && value.startsWith('@') ? this.render(lang, { key: value.slice(1), ...(speech.params ? { params: speech.params } : {}) }) : String(value);
     });
   }
 }

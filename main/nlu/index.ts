@@ -133,8 +133,15 @@ export class NluEngine implements Nlu {
     const hit = this.templates.match(raw ?? tokens.join(' '), lang);
     if (!hit) return null;
     const slots = this.catalog.validateSlots(hit.intent, hit.slots);
+    if (slots.ok) return { understanding: { intent: hit.intent, slots: slots.value, source: 'template', confidence: 1 }, wildShare: hit.wildShare };
+    // "Text Sari" names the intent but not every required slot: the dialogue asks for the rest.
+    const spec = this.catalog.get(hit.intent);
+    const cleaned = spec ? cleanSlots(spec, hit.slots) : null;
+    if (cleaned && cleaned.missing.length > 0 && Object.keys(hit.slots).every((k) => k in cleaned.slots)) {
+      return { understanding: { intent: hit.intent, slots: cleaned.slots, source: 'template', confidence: 1, missing: cleaned.missing }, wildShare: hit.wildShare };
+    }
     // A template whose slots break the schema is a bug in the sentence files; the fixture tests catch it.
-    return slots.ok ? { understanding: { intent: hit.intent, slots: slots.value, source: 'template', confidence: 1 }, wildShare: hit.wildShare } : null;
+    return null;
   }
 
   /** The classifier's best intent above the threshold, with slots extracted for it; null otherwise. */

@@ -93,7 +93,7 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(event));
     };
     const off = assistant.on(send);
-    send(assistant.snapshot());
+    for (const event of assistant.initialEvents()) send(event);
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
         send({ type: 'error', code: 'bad_json', message: 'send commands as JSON text frames' });

@@ -1,48 +1,27 @@
 // The simulator UI end to end: the real core and sim server in-process, the built renderer in a real
 // headless Chromium (playwright-core, Debian's chromium). Runs after `npm run build`.
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulatedAssistant, type SimulatedAssistant } from '../../main/core/compose.js';
 import { rendererDir } from '../../main/core/paths.js';
 import { startSimServer, type SimServer } from '../../main/simulator/server.js';
+import { findChromium, launchChromium, warnSkipped, type LaunchedBrowser } from '../support/chromium.js';
 
 const WAIT_MS = 10_000;
 const resultsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
-/** CHROMIUM_PATH, else `chromium` (or `chromium-browser`) on PATH; null when there is none. */
-function findChromium(): string | null {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    for (const name of ['chromium', 'chromium-browser']) {
-      const candidate = join(dir, name);
-      try {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return null;
-}
-
 const executablePath = findChromium();
-if (!executablePath) {
-  console.warn(
-    '\n!!! tests/e2e/sim-ui.test.ts SKIPPED: no Chromium found. Install Debian\'s `chromium` or set CHROMIUM_PATH to run the UI end-to-end tests. !!!\n',
-  );
-}
+if (!executablePath) warnSkipped('tests/e2e/sim-ui.test.ts');
 
 (executablePath ? describe : describe.skip)('simulator UI in Chromium', () => {
   let sim: SimulatedAssistant;
   let server: SimServer;
+  let browser: LaunchedBrowser;
   let context: BrowserContext;
   let page: Page;
-  let profile: string;
   const pageErrors: string[] = [];
 
   const byTestId = (id: string, text: string) => page.getByTestId(id).filter({ hasText: text });
@@ -61,22 +40,8 @@ if (!executablePath) {
     }
     sim = createSimulatedAssistant({ database: ':memory:' });
     server = await startSimServer({ assistant: sim.assistant, port: 0, rendererDir: renderer });
-    profile = mkdtempSync(join(tmpdir(), 'kemudi-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: executablePath!,
-      headless: true,
-      viewport: { width: 1280, height: 720 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(executablePath!);
+    context = browser.context;
     // A hang becomes a clear failure well inside the test's own timeout.
     context.setDefaultTimeout(WAIT_MS);
     page = context.pages()[0] ?? (await context.newPage());
@@ -89,10 +54,9 @@ if (!executablePath) {
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
     sim?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('turns the headlights on from a typed English sentence', async () => {
@@ -140,6 +104,8 @@ if (!executablePath) {
     // The policy restricts the keyboard while moving, but here the text box stands in for the microphone.
     expect(await page.getByLabel('Type what you would say').isEnabled()).toBe(true);
     expect(await page.getByTestId('typing-disabled').count()).toBe(0);
+    // …and says that in the car it would be locked now.
+    await page.getByTestId('moving-badge').waitFor({ timeout: WAIT_MS });
 
     await say('turn off the high beams');
     await byTestId('status-highbeams', 'High beams off').waitFor({ timeout: WAIT_MS });

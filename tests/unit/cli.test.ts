@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeEvent } from '../../common/contract.js';
-import { SIGNAL_PATHS } from '../../common/vss.js';
+import { signalPathsFor } from '../../common/vss.js';
 import { kemudi } from '../support/cli.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'kemudi-cli-'));
@@ -19,7 +19,7 @@ describe('kemudi ask', () => {
     const first = lines[0];
     const last = lines.at(-1);
     expect(first?.type).toBe('vehicle');
-    expect(Object.keys(first?.signals ?? {}).sort()).toEqual([...SIGNAL_PATHS].sort());
+    expect(Object.keys(first?.signals ?? {}).sort()).toEqual(signalPathsFor('combustion').sort());
     expect(first?.signals?.['Vehicle.Body.Lights.Beam.Low.IsOn']).toBe(false);
     expect(last?.type).toBe('vehicle');
     expect(last?.signals?.['Vehicle.Body.Lights.Beam.Low.IsOn']).toBe(true);

@@ -11,6 +11,13 @@ describe('contract: commands', () => {
     { type: 'wake' },
     { type: 'sim.set', signals: { 'Vehicle.Speed': 90, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' } },
     { type: 'sim.reset' },
+    { type: 'sim.drive', speed: 80 },
+    { type: 'sim.drive', id: 'd0', speed: 0 },
+    { type: 'sim.drive', speed: 250 },
+    { type: 'sim.park' },
+    { type: 'sim.scenario', action: 'start', name: 'monaco-harbour.yaml' },
+    { type: 'sim.scenario', action: 'stop' },
+    { type: 'sim.scenario', id: 's1', action: 'reset', name: 'beijing-ev.yml' },
   ];
 
   it('accepts one valid message of every command type', () => {
@@ -34,6 +41,19 @@ describe('contract: commands', () => {
     ['sim.set of an unknown signal', { type: 'sim.set', signals: { 'Vehicle.Warp': 9 } }],
     ['sim.set out of range', { type: 'sim.set', signals: { 'Vehicle.Speed': -5 } }],
     ['sim.set of a wrong type', { type: 'sim.set', signals: { 'Vehicle.Body.Lights.Beam.Low.IsOn': 'yes' } }],
+    ['sim.drive without a speed', { type: 'sim.drive' }],
+    ['sim.drive backwards', { type: 'sim.drive', speed: -10 }],
+    ['sim.drive above 250 km/h', { type: 'sim.drive', speed: 251 }],
+    ['sim.drive with a speed in words', { type: 'sim.drive', speed: '80' }],
+    ['sim.drive at an infinite speed', { type: 'sim.drive', speed: Infinity }],
+    ['sim.park with an extra field', { type: 'sim.park', speed: 0 }],
+    ['sim.scenario without an action', { type: 'sim.scenario', name: 'monaco-harbour.yaml' }],
+    ['sim.scenario with an unknown action', { type: 'sim.scenario', action: 'rewind' }],
+    ['sim.scenario naming a path', { type: 'sim.scenario', action: 'start', name: '../secrets.yaml' }],
+    ['sim.scenario naming an absolute path', { type: 'sim.scenario', action: 'start', name: '/etc/passwd.yaml' }],
+    ['sim.scenario naming a subfolder', { type: 'sim.scenario', action: 'start', name: 'more/monaco.yaml' }],
+    ['sim.scenario naming a hidden file', { type: 'sim.scenario', action: 'start', name: '.monaco.yaml' }],
+    ['sim.scenario naming a file that is not YAML', { type: 'sim.scenario', action: 'start', name: 'monaco.json' }],
     ['a string', 'utterance'],
     ['null', null],
     ['an array', [{ type: 'wake' }]],
@@ -53,6 +73,9 @@ describe('contract: commands', () => {
 
   it('marks only sim.* as simulator commands', () => {
     expect(isSimulatorCommand({ type: 'sim.reset' })).toBe(true);
+    expect(isSimulatorCommand({ type: 'sim.drive', speed: 30 })).toBe(true);
+    expect(isSimulatorCommand({ type: 'sim.park' })).toBe(true);
+    expect(isSimulatorCommand({ type: 'sim.scenario', action: 'stop' })).toBe(true);
     expect(isSimulatorCommand({ type: 'wake' })).toBe(false);
   });
 });
@@ -65,6 +88,23 @@ describe('contract: events', () => {
       { type: 'transcript', text: 'hi', lang: 'en', final: true },
       { type: 'response', text: 'Headlights on.', lang: 'en', card: { title: 'Vehicle', lines: ['on'] } },
       { type: 'error', code: 'bad_json', message: 'nope' },
+      { type: 'sim', scenarios: [], scenario: null },
+      {
+        type: 'sim',
+        scenarios: [{ name: 'monaco-harbour.yaml', title: 'Monaco harbour to Larvotto', description: 'A drive by the harbour.' }],
+        scenario: {
+          name: 'monaco-harbour.yaml',
+          title: 'Monaco harbour to Larvotto',
+          elapsedS: 1.2,
+          durationS: 180,
+          steps: [
+            { atS: 0, label: 'Check Speed = 0', done: true },
+            { atS: 1, label: 'Drive at 50 km/h', done: true, failed: true },
+            { atS: 30, label: 'Message from Sari: “Where are you?”', done: false },
+          ],
+          running: true,
+        },
+      },
     ];
     for (const event of events) expect(decodeEvent(event)).toEqual({ ok: true, value: event });
   });
@@ -73,5 +113,12 @@ describe('contract: events', () => {
     expect(decodeEvent({ type: 'state', dialogue: 'dreaming', vehicle: {}, restrictions }).ok).toBe(false);
     expect(decodeEvent({ type: 'error', code: 'oops', message: '' }).ok).toBe(false);
     expect(decodeEvent({ type: 'response', text: 1, lang: 'en' }).ok).toBe(false);
+    expect(decodeEvent({ type: 'sim', scenarios: [] }).ok).toBe(false);
+    expect(decodeEvent({ type: 'sim', scenarios: [{ name: '../x.yaml', title: 'x', description: '' }], scenario: null }).ok).toBe(false);
+    const status = { name: 'x.yaml', title: 'x', elapsedS: 0, durationS: 1, steps: [], running: false };
+    expect(decodeEvent({ type: 'sim', scenarios: [], scenario: status }).ok).toBe(true);
+    expect(decodeEvent({ type: 'sim', scenarios: [], scenario: { ...status, elapsedS: -1 } }).ok).toBe(false);
+    expect(decodeEvent({ type: 'sim', scenarios: [], scenario: { ...status, steps: [{ atS: 0, label: 'x' }] } }).ok).toBe(false);
+    expect(decodeEvent({ type: 'sim', scenarios: [], scenario: { ...status, running: 'yes' } }).ok).toBe(false);
   });
 });

@@ -59,6 +59,12 @@ describe('renderer state: reduce', () => {
     expect(new Set(ui.turns.map((t) => t.id)).size).toBe(2);
   });
 
+  it('marks a response the policy wants spoken only, keeping its text for speech output', () => {
+    const ui = reduce(initialUi(), { type: 'response', text: 'Sari says: running late', lang: 'en', spokenOnly: true });
+    expect(ui.turns[0]).toMatchObject({ kind: 'kemudi', text: 'Sari says: running late', spokenOnly: true });
+    expect(reduce(initialUi(), { type: 'response', text: 'Headlights on.', lang: 'en' }).turns[0]).not.toHaveProperty('spokenOnly');
+  });
+
   it('keeps the latest state and only the newest turns', () => {
     let ui = reduce(initialUi(), stateEvent({ 'Vehicle.Speed': 10 }));
     ui = reduce(ui, stateEvent({ 'Vehicle.Speed': 20 }));

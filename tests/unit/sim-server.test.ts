@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { decodeEvent, type Event } from '../../common/contract.js';
+import { Assistant } from '../../main/core/assistant.js';
 import { createSimulatedAssistant, loadKnowledge, type SimulatedAssistant } from '../../main/core/compose.js';
+import { SafetyPolicy } from '../../main/core/policy/policy.js';
 import { originAllowed, type SimServer, startSimServer } from '../../main/simulator/server.js';
+import { SimulatedVehicle } from '../../main/simulator/vehicle.js';
 import { exitCode, spawnKemudi, waitForLine } from '../support/cli.js';
 
 const knowledge = loadKnowledge();
@@ -118,6 +121,71 @@ describe('simulator server', () => {
     await server.close();
     expect(await closed).toBe(1001);
     server = await startSimServer({ assistant: sim.assistant, port: 0 });
+  });
+});
+
+describe('simulator server: the panel’s commands', () => {
+  let sim: SimulatedAssistant | undefined;
+  let server: SimServer;
+  afterEach(async () => {
+    await server.close();
+    sim?.close();
+    sim = undefined;
+  });
+
+  it('sends the scenarios on connect, drives, parks and plays a scenario over the socket', async () => {
+    const car = createSimulatedAssistant({ database: ':memory:', knowledge });
+    sim = car;
+    server = await startSimServer({ assistant: car.assistant, port: 0 });
+    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const first = await client.next((e) => e.type === 'sim');
+    expect(first.type === 'sim' && first.scenarios.map((s) => s.name)).toContain('monaco-harbour.yaml');
+    expect(first.type === 'sim' && first.scenario).toBeNull();
+
+    client.send({ type: 'sim.drive', speed: 80 });
+    await client.next((e) => e.type === 'state' && e.vehicle['Vehicle.Powertrain.Transmission.SelectedGear'] === 'D');
+    car.vehicle.advance(2000);
+    const moving = await client.next((e) => e.type === 'state' && e.restrictions.moving && (e.vehicle['Vehicle.Speed'] as number) > 3);
+    expect(moving).toMatchObject({ restrictions: { keyboard: false, maxListItems: 6 } });
+    client.send({ type: 'sim.park' });
+    // Parking changes no signal until the car brakes; a refused command behind it shows it was handled.
+    client.send({ type: 'sim.scenario', id: 'sync', action: 'stop' });
+    await client.next((e) => e.type === 'error' && e.id === 'sync');
+    expect(car.vehicle.get('Vehicle.Powertrain.Transmission.SelectedGear')).toBe('D');
+    car.vehicle.advance(10_000);
+    expect(car.vehicle.get('Vehicle.Powertrain.Transmission.SelectedGear')).toBe('P');
+
+    client.send({ type: 'sim.scenario', action: 'start', name: 'monaco-harbour.yaml' });
+    const started = await client.next((e) => e.type === 'sim' && e.scenario?.running === true);
+    expect(started.type === 'sim' && started.scenario).toMatchObject({ name: 'monaco-harbour.yaml', title: 'Monaco harbour to Larvotto', elapsedS: 0 });
+    car.vehicle.advance(1500);
+    const progressed = await client.next((e) => e.type === 'sim' && e.scenario?.steps[1]?.done === true);
+    expect(progressed.type === 'sim' && progressed.scenario?.steps[1]).toMatchObject({ atS: 1, label: 'Drive at 50 km/h', done: true });
+
+    client.send({ type: 'sim.scenario', id: 'bad', action: 'start', name: 'nowhere.yaml' });
+    expect(await client.next((e) => e.type === 'error' && e.id === 'bad')).toMatchObject({ code: 'invalid_message' });
+    client.send({ type: 'sim.scenario', action: 'start', name: '../package.json' });
+    expect(await client.next((e) => e.type === 'error' && e.code === 'invalid_message' && e.id === undefined)).toBeTruthy();
+    client.ws.close();
+  });
+
+  it('refuses sim.drive, sim.park and sim.scenario when the core runs without the simulator', async () => {
+    const vehicle = new SimulatedVehicle();
+    const headUnit = new Assistant({ catalog: knowledge.catalog, nlu: knowledge.nlu, policy: new SafetyPolicy(knowledge.catalog), vehicle, handlers: {}, responses: knowledge.responses });
+    server = await startSimServer({ assistant: headUnit, port: 0 });
+    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    await client.next((e) => e.type === 'state');
+    client.send({ type: 'sim.drive', id: 'd', speed: 80 });
+    client.send({ type: 'sim.park', id: 'p' });
+    client.send({ type: 'sim.scenario', id: 's', action: 'start', name: 'monaco-harbour.yaml' });
+    for (const id of ['d', 'p', 's']) {
+      expect(await client.next((e) => e.type === 'error' && e.id === id)).toMatchObject({ code: 'not_allowed' });
+    }
+    vehicle.advance(5000);
+    expect(vehicle.get('Vehicle.Speed')).toBe(0);
+    expect(client.events.some((e) => e.type === 'sim')).toBe(false);
+    client.ws.close();
+    headUnit.dispose();
   });
 });
 

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { LANGS, type Lang } from '../../../common/contract.js';
 import type { Store } from '../state/store.js';
+import { typingNotice } from '../state/ui.js';
 import { MicButton } from './MicButton.js';
 
 const LANG_NAMES: Record<Lang, string> = { en: 'English', id: 'Bahasa Indonesia', zh: '中文' };
@@ -13,6 +14,7 @@ export function Composer({ store }: { store: Store }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const allowed = store.typingAllowed.value;
+  const notice = typingNotice(store.kind, store.ui.value.state?.restrictions);
   const placeholder = allowed ? 'Type what you would say' : 'Tap Talk to speak instead';
 
   const submit = async (event: SubmitEvent) => {
@@ -69,9 +71,15 @@ export function Composer({ store }: { store: Store }) {
             Send
           </button>
         </form>
-        {!allowed && (
+        {notice === 'locked' && (
           <p class="typing-disabled" data-testid="typing-disabled" role="status">
             Typing is disabled while driving
+          </p>
+        )}
+        {notice === 'simulated' && (
+          // The simulator's text box stands in for the microphone; in the car it would be locked now.
+          <p class="moving-badge" data-testid="moving-badge" role="status">
+            Moving — keyboard would be locked in the car
           </p>
         )}
       </div>

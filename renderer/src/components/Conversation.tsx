@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Card, Trace } from '../../../common/contract.js';
 import type { Store } from '../state/store.js';
-import { traceSummary } from '../state/ui.js';
+import { glance, traceSummary } from '../state/ui.js';
 
 function ResponseCard({ card }: { card: Card }) {
   return (
@@ -32,7 +32,9 @@ function TraceLine({ trace }: { trace: Trace }) {
 }
 
 export function Conversation({ store }: { store: Store }) {
-  const { turns, interim } = store.ui.value;
+  const { turns: all, interim, state } = store.ui.value;
+  // While moving, only the newest few turns, each short enough to take in at a glance.
+  const { turns, hidden } = glance(all, state?.restrictions);
   const scroller = useRef<HTMLElement>(null);
   const newest = turns.at(-1)?.id;
 
@@ -50,6 +52,11 @@ export function Conversation({ store }: { store: Store }) {
         </p>
       ) : (
         <ol class="turns">
+          {hidden > 0 && (
+            <li class="turns-hidden" data-testid="turns-hidden">
+              {hidden} earlier {hidden === 1 ? 'turn' : 'turns'} hidden while driving
+            </li>
+          )}
           {turns.map((turn) =>
             turn.kind === 'user' ? (
               <li key={turn.id} class="turn turn-user" lang={turn.lang} data-testid="transcript">
@@ -57,9 +64,16 @@ export function Conversation({ store }: { store: Store }) {
               </li>
             ) : (
               <li key={turn.id} class="turn turn-kemudi" lang={turn.lang} data-testid="response">
-                <p class="response-text" data-testid="response-text">
-                  {turn.text}
-                </p>
+                {turn.spokenOnly ? (
+                  // While driving, messages are read aloud and never shown (the safety policy's rule).
+                  <p class="response-text response-spoken" data-testid="response-spoken">
+                    🔊 Read aloud
+                  </p>
+                ) : (
+                  <p class="response-text" data-testid="response-text">
+                    {turn.text}
+                  </p>
+                )}
                 {turn.card && <ResponseCard card={turn.card} />}
                 {turn.trace && <TraceLine trace={turn.trace} />}
               </li>

@@ -1,19 +1,23 @@
 import { Composer } from '../components/Composer.js';
 import { ConfirmBar } from '../components/ConfirmBar.js';
 import { Conversation } from '../components/Conversation.js';
+import { SimPanel } from '../components/SimPanel.js';
 import { StatusStrip } from '../components/StatusStrip.js';
 import type { Store } from '../state/store.js';
 
-/** Home: the car's status on top, the conversation in the middle, the mic and text box within thumb's reach. */
+/** Home: the car's status on top, the conversation in the middle, the mic and text box within thumb's reach;
+ *  in the simulator, its panel in a column on the right. */
 export function Home({ store }: { store: Store }) {
+  const simulator = store.kind === 'websocket';
   return (
-    <div class="home">
+    <div class={simulator ? 'home home-sim' : 'home'}>
       <StatusStrip store={store} />
       <main class="home-main">
         <Conversation store={store} />
         <ConfirmBar store={store} />
       </main>
       <Composer store={store} />
+      {simulator && <SimPanel store={store} />}
     </div>
   );
 }

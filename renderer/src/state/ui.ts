@@ -1,12 +1,13 @@
 // What the screen shows, as a pure reduction of contract events. No DOM and no signals here,
 // so the unit tests run it in plain Node.
-import type { Card, Event as KemudiEvent, Lang, StateEvent, Trace, UxRestrictions, VehicleSnapshot } from '../../../common/contract.js';
+import type { Card, Event as KemudiEvent, Lang, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot } from '../../../common/contract.js';
 import type { SignalPath } from '../../../common/vss.js';
 import type { TransportKind } from '../transport/types.js';
 
 export type Turn =
   | { kind: 'user'; id: number; text: string; lang: Lang }
-  | { kind: 'kemudi'; id: number; text: string; lang: Lang; card?: Card; trace?: Trace };
+  /** `spokenOnly`: the text is for speech output only; the screen shows that it was read aloud. */
+  | { kind: 'kemudi'; id: number; text: string; lang: Lang; card?: Card; trace?: Trace; spokenOnly?: boolean };
 
 export interface Notice {
   id: number;
@@ -21,6 +22,8 @@ export interface UiState {
   /** A partial (not final) transcript while someone speaks. */
   interim: string | null;
   notice: Notice | null;
+  /** The simulator panel's status (scenarios, timeline); null outside the simulator. */
+  sim: SimEvent | null;
   nextId: number;
 }
 
@@ -28,7 +31,7 @@ export interface UiState {
 export const MAX_TURNS = 50;
 
 export function initialUi(): UiState {
-  return { state: null, turns: [], interim: null, notice: null, nextId: 1 };
+  return { state: null, turns: [], interim: null, notice: null, sim: null, nextId: 1 };
 }
 
 function addTurn(ui: UiState, turn: Turn): UiState {
@@ -47,10 +50,13 @@ export function reduce(ui: UiState, event: KemudiEvent): UiState {
       const turn: Turn = { kind: 'kemudi', id: ui.nextId, text: event.text, lang: event.lang };
       if (event.card) turn.card = event.card;
       if (event.trace) turn.trace = event.trace;
+      if (event.spokenOnly) turn.spokenOnly = true;
       return addTurn(ui, turn);
     }
     case 'error':
       return notify(ui, event.code, event.message);
+    case 'sim':
+      return { ...ui, sim: event };
   }
 }
 
@@ -69,6 +75,53 @@ export function dismissNotice(ui: UiState, id: number): UiState {
 export function typingAllowed(kind: TransportKind, restrictions: UxRestrictions | undefined): boolean {
   if (kind === 'websocket') return true;
   return restrictions?.keyboard ?? true;
+}
+
+/** What the composer says about typing: 'locked' in the car while the keyboard is restricted; 'simulated'
+ *  in the simulator, where the text box stays usable but the tester must see it would be locked. */
+export function typingNotice(kind: TransportKind, restrictions: UxRestrictions | undefined): 'locked' | 'simulated' | null {
+  if (!restrictions || restrictions.keyboard) return null;
+  return typingAllowed(kind, restrictions) ? 'simulated' : 'locked';
+}
+
+/** The UX restrictions in plain words, e.g. "Moving: keyboard off, lists ≤ 6, text ≤ 120 characters". */
+export function restrictionSummary(restrictions: UxRestrictions | undefined): string {
+  if (!restrictions) return 'Waiting for the car…';
+  const limits = [
+    restrictions.keyboard ? null : 'keyboard off',
+    `lists ≤ ${restrictions.maxListItems}`,
+    `text ≤ ${restrictions.maxChars} characters`,
+  ].filter((part): part is string => part !== null);
+  return `${restrictions.moving ? 'Moving' : 'Parked'}: ${limits.join(', ')}`;
+}
+
+/** Cuts a text to `max` characters, the last one an ellipsis, so a glance is enough. */
+export function clipText(text: string, max: number): string {
+  const chars = Array.from(text); // code points: never split a surrogate pair (emoji, rare CJK)
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+export interface Glance {
+  /** The newest turns that fit the list limit, each text and card within the character and list limits. */
+  turns: Turn[];
+  /** How many older turns are not shown. */
+  hidden: number;
+}
+
+/** The conversation as the restrictions allow it on screen. Speech output still gets each full text. */
+export function glance(turns: readonly Turn[], restrictions: UxRestrictions | undefined): Glance {
+  if (!restrictions) return { turns: [...turns], hidden: 0 };
+  const { maxListItems, maxChars } = restrictions;
+  const shown = turns.slice(Math.max(0, turns.length - maxListItems));
+  return {
+    hidden: turns.length - shown.length,
+    turns: shown.map((turn): Turn => {
+      const text = clipText(turn.text, maxChars);
+      if (turn.kind === 'user' || !turn.card) return text === turn.text ? turn : { ...turn, text };
+      const card: Card = { title: clipText(turn.card.title, maxChars), lines: turn.card.lines.slice(0, maxListItems).map((line) => clipText(line, maxChars)) };
+      return { ...turn, text, card };
+    }),
+  };
 }
 
 export type StatusId = 'speed' | 'gear' | 'headlights' | 'highbeams' | 'temperature' | 'fuel' | 'doors';

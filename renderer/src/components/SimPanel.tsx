@@ -1,0 +1,207 @@
+import { useState } from 'preact/hooks';
+import type { Command, SimScenarioAction } from '../../../common/contract.js';
+import type { Store } from '../state/store.js';
+import { MAX_TARGET_KMH, pickedScenario, QUICK_SPEEDS, SPEED_STEP_KMH, speedOf, gearOf, timelineView, vehicleDetails } from '../state/simPanel.js';
+import { restrictionSummary } from '../state/ui.js';
+
+function Drive({ store }: { store: Store }) {
+  const vehicle = store.ui.value.state?.vehicle;
+  const speed = speedOf(vehicle);
+  // The last target asked for: the car's own target is not a signal, and a scenario may change it.
+  const [target, setTarget] = useState(0);
+  const drive = (kmh: number): void => {
+    setTarget(kmh);
+    void store.send({ type: 'sim.drive', speed: kmh });
+  };
+  return (
+    <section class="sim-section" aria-labelledby="sim-drive-title">
+      <h2 id="sim-drive-title" class="sim-heading">
+        Drive
+      </h2>
+      <div class="sim-readouts">
+        <p class="sim-readout" data-testid="sim-speed" data-value={speed ?? ''}>
+          <span class="visually-hidden">Speed</span>
+          <span class="sim-readout-value">{speed === null ? '–' : Math.round(speed)}</span>
+          <span class="sim-readout-unit">km/h</span>
+        </p>
+        <p class="sim-readout" data-testid="sim-gear" data-value={gearOf(vehicle)}>
+          <span class="visually-hidden">Gear</span>
+          <span class="sim-readout-value">{gearOf(vehicle)}</span>
+          <span class="sim-readout-unit" aria-hidden="true">
+            gear
+          </span>
+        </p>
+      </div>
+      <label class="sim-slider-label" for="sim-target">
+        Target speed: <strong>{target} km/h</strong>
+      </label>
+      <input
+        id="sim-target"
+        class="sim-slider"
+        type="range"
+        min={0}
+        max={MAX_TARGET_KMH}
+        step={SPEED_STEP_KMH}
+        value={target}
+        aria-valuetext={`${target} km/h`}
+        onInput={(event) => setTarget(Number(event.currentTarget.value))}
+        // Sent when the thumb is let go (or a key pressed), not on every pixel of a drag.
+        onChange={(event) => drive(Number(event.currentTarget.value))}
+      />
+      <div class="sim-buttons" role="group" aria-label="Quick speeds">
+        {QUICK_SPEEDS.map((kmh) => (
+          <button key={kmh} type="button" class="sim-button" aria-label={`Drive at ${kmh} km/h`} onClick={() => drive(kmh)}>
+            {kmh}
+            <span class="sim-button-unit" aria-hidden="true">
+              km/h
+            </span>
+          </button>
+        ))}
+        <button
+          type="button"
+          class="sim-button sim-button-park"
+          aria-label="Park"
+          onClick={() => {
+            setTarget(0);
+            void store.send({ type: 'sim.park' });
+          }}
+        >
+          P<span class="sim-button-unit">Park</span>
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function Scenario({ store }: { store: Store }) {
+  const sim = store.ui.value.sim;
+  const [choice, setChoice] = useState<string | null>(null);
+  if (!sim) return null;
+  const picked = pickedScenario(choice, sim);
+  const offered = sim.scenarios.find((scenario) => scenario.name === picked);
+  const loaded = sim.scenario;
+  const timeline = loaded ? timelineView(loaded) : null;
+  const act = (action: SimScenarioAction): void => {
+    const command: Command = picked ? { type: 'sim.scenario', action, name: picked } : { type: 'sim.scenario', action };
+    void store.send(command);
+  };
+  const isLoaded = loaded !== null && loaded.name === picked;
+  return (
+    <section class="sim-section" aria-labelledby="sim-scenario-title">
+      <h2 id="sim-scenario-title" class="sim-heading">
+        Scenario
+      </h2>
+      {sim.scenarios.length === 0 ? (
+        <p class="sim-note">No scenarios in the scenarios folder.</p>
+      ) : (
+        <>
+          <label class="visually-hidden" for="sim-scenario">
+            Scenario
+          </label>
+          <select id="sim-scenario" class="sim-select" value={picked} onChange={(event) => setChoice(event.currentTarget.value)}>
+            {sim.scenarios.map((scenario) => (
+              <option key={scenario.name} value={scenario.name}>
+                {scenario.title}
+              </option>
+            ))}
+          </select>
+          {offered && <p class="sim-note">{offered.description}</p>}
+          <div class="sim-buttons" role="group" aria-label="Scenario controls">
+            <button type="button" class="sim-button" aria-label="Start scenario" disabled={!picked} onClick={() => act('start')}>
+              Start
+            </button>
+            <button type="button" class="sim-button" aria-label="Stop scenario" disabled={!isLoaded || !loaded.running} onClick={() => act('stop')}>
+              Stop
+            </button>
+            <button type="button" class="sim-button" aria-label="Reset scenario" disabled={!picked} onClick={() => act('reset')}>
+              Reset
+            </button>
+          </div>
+        </>
+      )}
+      {loaded && timeline && (
+        <div class="sim-timeline" data-testid="sim-timeline" data-state={timeline.state}>
+          <p class="sim-timeline-head">
+            <strong>{loaded.title}</strong>
+            <span data-testid="sim-timeline-state">{timeline.state}</span>
+            <span>
+              {timeline.elapsed} / {timeline.duration}
+            </span>
+          </p>
+          <div
+            class="sim-progress"
+            role="progressbar"
+            aria-label="Scenario progress"
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={timeline.percent}
+            aria-valuetext={`${timeline.elapsed} of ${timeline.duration}, ${timeline.done} of ${timeline.steps.length} steps done`}
+            data-testid="sim-progress"
+          >
+            <div class="sim-progress-fill" style={{ width: `${timeline.percent}%` }} />
+          </div>
+          <ol class="sim-steps" aria-label="Timeline">
+            {timeline.steps.map((step, index) => (
+              <li key={index} class={`sim-step${step.done ? ' sim-step-done' : ''}${step.failed ? ' sim-step-failed' : ''}`} data-testid="sim-step" data-done={String(step.done)}>
+                <span class="sim-step-mark" aria-hidden="true">
+                  {step.failed ? '✗' : step.done ? '✓' : '·'}
+                </span>
+                <span class="visually-hidden">{step.failed ? 'failed:' : step.done ? 'done:' : 'to come:'}</span>
+                <span class="sim-step-time">{step.time}</span>
+                <span class="sim-step-label">{step.label}</span>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function VehicleState({ store }: { store: Store }) {
+  const vehicle = store.ui.value.state?.vehicle;
+  if (!vehicle) return null;
+  return (
+    <section class="sim-section" aria-labelledby="sim-vehicle-title">
+      <h2 id="sim-vehicle-title" class="sim-heading">
+        Vehicle
+      </h2>
+      <dl class="sim-details" data-testid="sim-vehicle">
+        {vehicleDetails(vehicle).map((row) => (
+          <div key={row.id} class="sim-detail" data-testid={`sim-detail-${row.id}`}>
+            <dt>{row.label}</dt>
+            <dd>{row.value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+/** The simulator's controls, beside the head unit's screen: only where the core runs the simulated car
+ *  behind the WebSocket. A tester's tool, so it is not cut down while "driving". */
+export function SimPanel({ store }: { store: Store }) {
+  const [open, setOpen] = useState(true);
+  const restrictions = store.ui.value.state?.restrictions;
+  return (
+    <aside class={open ? 'sim-panel' : 'sim-panel sim-panel-closed'} aria-label="Simulator" data-testid="sim-panel">
+      <button type="button" class="sim-toggle" aria-expanded={open} aria-controls="sim-panel-body" onClick={() => setOpen(!open)}>
+        {open ? 'Hide simulator' : 'Simulator'}
+      </button>
+      {/* Kept in the page while hidden, so the toggle's aria-controls always names it. */}
+      <div id="sim-panel-body" class="sim-body" hidden={!open}>
+        <p
+          class={restrictions?.moving ? 'sim-restrictions sim-restrictions-moving' : 'sim-restrictions'}
+          data-testid="sim-restrictions"
+          data-moving={String(restrictions?.moving ?? false)}
+          role="status"
+        >
+          {restrictionSummary(restrictions)}
+        </p>
+        <Drive store={store} />
+        <Scenario store={store} />
+        <VehicleState store={store} />
+      </div>
+    </aside>
+  );
+}

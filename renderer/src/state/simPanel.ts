@@ -1,0 +1,138 @@
+// The simulator panel's view of the car and of a scenario's timeline, as pure functions of contract
+// data, so the unit tests check what the panel says without a DOM.
+import type { SimEvent, SimScenarioStatus, VehicleSnapshot } from '../../../common/contract.js';
+import type { SignalPath } from '../../../common/vss.js';
+
+/** The panel's quick speed buttons (km/h). */
+export const QUICK_SPEEDS = [0, 30, 50, 80, 120] as const;
+/** The slider's range; the contract takes 0..250 km/h. */
+export const MAX_TARGET_KMH = 250;
+export const SPEED_STEP_KMH = 5;
+
+export interface DetailRow {
+  id: string;
+  label: string;
+  value: string;
+}
+
+function num(vehicle: VehicleSnapshot, path: SignalPath): number | undefined {
+  const value = vehicle[path];
+  return typeof value === 'number' ? value : undefined;
+}
+
+function bool(vehicle: VehicleSnapshot, path: SignalPath): boolean | undefined {
+  const value = vehicle[path];
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+const UNKNOWN = '–';
+const celsius = (value: number | undefined): string => (value === undefined ? UNKNOWN : `${Number.isInteger(value) ? value : value.toFixed(1)} °C`);
+const percent = (value: number | undefined): string => (value === undefined ? UNKNOWN : `${Math.round(value)}%`);
+const onOff = (value: boolean | undefined): string => (value === undefined ? UNKNOWN : value ? 'on' : 'off');
+
+/** The live speed in km/h, or null before the car has reported it. */
+export function speedOf(vehicle: VehicleSnapshot | undefined): number | null {
+  return vehicle ? (num(vehicle, 'Vehicle.Speed') ?? null) : null;
+}
+
+export function gearOf(vehicle: VehicleSnapshot | undefined): string {
+  const gear = vehicle?.['Vehicle.Powertrain.Transmission.SelectedGear'];
+  return typeof gear === 'string' ? gear : UNKNOWN;
+}
+
+function locks(vehicle: VehicleSnapshot): string {
+  const states = (['Row1.DriverSide', 'Row1.PassengerSide', 'Row2.DriverSide', 'Row2.PassengerSide'] as const)
+    .map((door) => bool(vehicle, `Vehicle.Cabin.Door.${door}.IsLocked`))
+    .filter((locked): locked is boolean => locked !== undefined);
+  const unlocked = states.filter((locked) => !locked).length;
+  if (states.length === 0) return UNKNOWN;
+  if (unlocked === 0) return 'All locked';
+  return unlocked === states.length ? 'All unlocked' : `${unlocked} of ${states.length} unlocked`;
+}
+
+/** Everything the panel lists about the car, in reading order. A signal the car lacks reads "–". */
+export function vehicleDetails(vehicle: VehicleSnapshot): DetailRow[] {
+  const speed = num(vehicle, 'Vehicle.Speed');
+  const battery = num(vehicle, 'Vehicle.Powertrain.TractionBattery.StateOfCharge.Current');
+  const range = num(vehicle, 'Vehicle.Powertrain.Range');
+  const windows = (row: 1 | 2): string =>
+    `${percent(num(vehicle, `Vehicle.Cabin.Door.Row${row}.DriverSide.Window.Position`))} / ${percent(num(vehicle, `Vehicle.Cabin.Door.Row${row}.PassengerSide.Window.Position`))}`;
+  return [
+    { id: 'speed', label: 'Speed', value: speed === undefined ? UNKNOWN : `${Math.round(speed)} km/h` },
+    { id: 'gear', label: 'Gear', value: gearOf(vehicle) },
+    { id: 'cabin', label: 'Cabin', value: celsius(num(vehicle, 'Vehicle.Cabin.HVAC.AmbientAirTemperature')) },
+    {
+      id: 'setpoint',
+      label: 'Set (driver / passenger)',
+      value: `${celsius(num(vehicle, 'Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature'))} / ${celsius(num(vehicle, 'Vehicle.Cabin.HVAC.Station.Row1.Passenger.Temperature'))}`,
+    },
+    {
+      id: 'fan',
+      label: 'Fan (driver / passenger)',
+      value: `${percent(num(vehicle, 'Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed'))} / ${percent(num(vehicle, 'Vehicle.Cabin.HVAC.Station.Row1.Passenger.FanSpeed'))}`,
+    },
+    { id: 'outside', label: 'Outside', value: celsius(num(vehicle, 'Vehicle.Exterior.AirTemperature')) },
+    // A window's position is how far open it is: 0 closed, 100 fully open.
+    { id: 'windows-front', label: 'Front windows (driver / passenger)', value: windows(1) },
+    { id: 'windows-rear', label: 'Rear windows (driver / passenger)', value: windows(2) },
+    { id: 'locks', label: 'Doors', value: locks(vehicle) },
+    {
+      id: 'lights',
+      label: 'Lights',
+      value: `low beam ${onOff(bool(vehicle, 'Vehicle.Body.Lights.Beam.Low.IsOn'))}, high beam ${onOff(bool(vehicle, 'Vehicle.Body.Lights.Beam.High.IsOn'))}`,
+    },
+    // An electric car reports its battery, a combustion car its fuel: show whichever this car has.
+    battery === undefined
+      ? { id: 'energy', label: 'Fuel', value: percent(num(vehicle, 'Vehicle.Powertrain.FuelSystem.RelativeLevel')) }
+      : { id: 'energy', label: 'Battery', value: percent(battery) },
+    { id: 'range', label: 'Range', value: range === undefined ? UNKNOWN : `${Math.round(range / 1000)} km` },
+  ];
+}
+
+/** 5 → "0:05", 175 → "2:55", 3725 → "1:02:05". */
+export function formatClock(seconds: number): string {
+  const total = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+export type TimelineState = 'Ready' | 'Running' | 'Paused' | 'Finished';
+
+export interface TimelineView {
+  state: TimelineState;
+  /** 0..100, for the progress bar. */
+  percent: number;
+  elapsed: string;
+  duration: string;
+  done: number;
+  steps: { time: string; label: string; done: boolean; failed: boolean }[];
+}
+
+export function timelineView(scenario: SimScenarioStatus): TimelineView {
+  const done = scenario.steps.filter((step) => step.done).length;
+  const finished = done === scenario.steps.length;
+  let state: TimelineState;
+  if (scenario.running) state = 'Running';
+  else if (finished) state = 'Finished';
+  else state = done > 0 || scenario.elapsedS > 0 ? 'Paused' : 'Ready';
+  const fraction = scenario.durationS > 0 ? scenario.elapsedS / scenario.durationS : finished ? 1 : 0;
+  return {
+    state,
+    percent: finished ? 100 : Math.min(100, Math.round(fraction * 100)),
+    elapsed: formatClock(Math.min(scenario.elapsedS, scenario.durationS)),
+    duration: formatClock(scenario.durationS),
+    done,
+    steps: scenario.steps.map((step) => ({ time: formatClock(step.atS), label: step.label, done: step.done, failed: step.failed === true })),
+  };
+}
+
+/** The picker's value: the tester's choice while it is on offer, else the scenario loaded, else the first. */
+export function pickedScenario(choice: string | null, sim: SimEvent | null): string {
+  const names = sim?.scenarios.map((scenario) => scenario.name) ?? [];
+  if (choice !== null && names.includes(choice)) return choice;
+  const loaded = sim?.scenario?.name;
+  if (loaded !== undefined && names.includes(loaded)) return loaded;
+  return names[0] ?? '';
+}
