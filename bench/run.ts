@@ -1,9 +1,10 @@
 // `npm run bench [-- suite …]`: runs every suite (or those named) and prints one JSON line per figure.
 import { coreSuite } from './core.js';
+import { dialogueSuite } from './dialogue.js';
 import type { Suite } from './lib.js';
 import { nluSuite } from './nlu.js';
 
-const SUITES: Suite[] = [coreSuite, nluSuite];
+const SUITES: Suite[] = [coreSuite, nluSuite, dialogueSuite];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));

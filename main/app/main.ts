@@ -63,7 +63,8 @@ function openCore(): SimulatedAssistant | null {
   const options: SimulatedAssistantOptions = binding ? { nativeBinding: binding } : {};
   try {
     // The simulated car is the only VehicleBus so far; a real one (KUKSA.val) will be chosen here.
-    return createSimulatedAssistant(options);
+    // The head unit is live: the car's physics and the dialogue's timing follow the wall clock.
+    return createSimulatedAssistant({ ...options, realtime: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     fail(

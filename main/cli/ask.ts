@@ -73,6 +73,15 @@ async function runScenario(file: string, options: AskOptions, lang: Lang | undef
   try {
     const runner = new ScenarioRunner(sim.vehicle, scenario, {
       onSay: (text, saidIn) => turn(sim, text, saidIn ?? lang),
+      // An incoming message is offered to the driver ("New message from Sari. Read it?"); its events print.
+      onMessage: async (message) => {
+        const off = sim.assistant.on(write);
+        try {
+          await sim.assistant.incoming(message.from, message.text, message.lang ?? lang ?? 'en');
+        } finally {
+          off();
+        }
+      },
       onStep: (step, index, check) => {
         const problems = runner.progress().problems.filter((p) => p.index === index);
         write({

@@ -1,12 +1,15 @@
-// The headless core: commands in, events out. Every voice and touch action goes through the same
-// NLU → policy → handler → response path. The dialogue machine (xstate) replaces the turn logic here
-// in its own issue; the contract and the ports stay as they are.
-import type { Command, DialogueState, Event, Lang, SimEvent, SimScenarioAction, SimulatorCommand, Slots, StateEvent, Trace } from '../../common/contract.js';
+// The headless core: commands in, events out. Every voice and touch action becomes an event of the
+// dialogue machine (dialogue/machine.ts), which runs NLU → policy → handler → response; this host
+// turns its snapshots and what it says into contract events, and keeps the history.
+import { type Actor, type ActorOptions, type AnyActorLogic, createActor, waitFor } from 'xstate';
+import type { Command, DialogueState, Event, Lang, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
 import { err, ok, type Result } from '../../common/result.js';
 import type { VehicleSignals } from '../../common/vss.js';
 import type { IntentCatalog } from '../nlu/catalog.js';
 import type { HistoryStore } from '../storage/history.js';
-import type { HandlerOutcome, IntentHandler, Nlu, Policy, Responses, Speech, Understanding, VehicleBus } from './ports.js';
+import { provideDialogue } from './dialogue/actors.js';
+import type { DialogueEmitted, DialogueTimings } from './dialogue/machine.js';
+import type { IntentHandler, Nlu, Policy, Responses, Speech, VehicleBus } from './ports.js';
 
 /** Simulator-only controls, present only when the core runs with the simulated car. The panel's controls
  *  are optional so a bare simulator (set and reset) still works; what it lacks is refused. */
@@ -34,6 +37,10 @@ export interface AssistantDeps {
   simulator?: SimulatorControls;
   lang?: Lang;
   now?: () => number;
+  /** The clock the dialogue's timeouts run on; tests pass xstate's SimulatedClock. */
+  clock?: ActorOptions<AnyActorLogic>['clock'];
+  /** Dialogue timings; headless use (the CLI, tests) says 0 for speech and follow-up. */
+  timings?: Partial<DialogueTimings>;
 }
 
 export type EventListener = (event: Event) => void;
@@ -55,25 +62,65 @@ function simulate(sim: SimulatorControls, command: SimulatorCommand): Result<voi
   }
 }
 
-interface PendingConfirmation {
-  understanding: Understanding;
-  trace: Trace;
-  rest: Understanding[];
-}
+/** The machine's states as the contract names them (transient ones never settle, so never show). */
+const DIALOGUE_STATE: Record<string, DialogueState> = {
+  idle: 'idle',
+  listening: 'listening',
+  followUp: 'listening',
+  understanding: 'understanding',
+  deciding: 'understanding',
+  checking: 'understanding',
+  rechecking: 'understanding',
+  clarifying: 'clarifying',
+  confirming: 'confirming',
+  acting: 'acting',
+  speaking: 'speaking',
+  failing: 'speaking',
+  cancelled: 'idle',
+  offeringMessage: 'confirming',
+};
+
+type DialogueActor = Actor<ReturnType<typeof provideDialogue>>;
 
 export class Assistant {
   private readonly listeners = new Set<EventListener>();
+  private readonly actor: DialogueActor;
   private dialogue: DialogueState = 'idle';
-  private lang: Lang;
-  private pending: PendingConfirmation | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private failedInTurn: string | null = null;
   private readonly unsubscribe: () => void;
   private readonly unsubscribeSim: () => void;
   private readonly now: () => number;
 
   constructor(private readonly deps: AssistantDeps) {
-    this.lang = deps.lang ?? 'en';
     this.now = deps.now ?? Date.now;
+    const catalog = deps.catalog;
+    const machine = provideDialogue({ nlu: deps.nlu, handlers: deps.handlers, vehicle: deps.vehicle });
+    this.actor = createActor(machine, {
+      ...(deps.clock ? { clock: deps.clock } : {}),
+      input: {
+        lang: deps.lang ?? 'en',
+        ...(deps.timings ? { timings: deps.timings } : {}),
+        // The policy is asked with the car as it is at that moment.
+        decide: (u) => deps.policy.decide(u.intent, u.slots, deps.vehicle.snapshot()),
+        render: (speech, lang) => this.render(speech, lang),
+        isFreeText: (intent, slot) => {
+          const spec = catalog.get(intent)?.slots[slot];
+          return spec?.type === 'string' && !spec.enum;
+        },
+      },
+    });
+    this.actor.on('*', (emitted) => this.relay(emitted as DialogueEmitted));
+    this.actor.subscribe({
+      next: (snapshot) => {
+        const state = DIALOGUE_STATE[String(snapshot.value)] ?? 'idle';
+        if (state === this.dialogue) return;
+        this.dialogue = state;
+        this.emit(this.snapshot());
+      },
+      error: (error) => this.emit({ type: 'error', code: 'internal', message: error instanceof Error ? error.message : String(error) }),
+    });
+    this.actor.start();
     // Any change to the car (a handler, the simulator, a scenario) reaches the UI at once.
     this.unsubscribe = deps.vehicle.subscribe(() => this.emit(this.snapshot()));
     this.unsubscribeSim = deps.simulator?.onStatus?.((event) => this.emit(event)) ?? (() => undefined);
@@ -95,180 +142,137 @@ export class Assistant {
     return sim ? [this.snapshot(), sim] : [this.snapshot()];
   }
 
-  /** Handles one command after those before it. Resolves with a typed error for commands this core refuses;
-   *  a failure inside a turn is reported as events (an apology and an `error`), never thrown. */
+  /** Handles one command after those before it, resolving once the dialogue has settled. Resolves with a
+   *  typed error for commands this core refuses, and for a turn that failed (also reported as events:
+   *  an apology and an `error`); never throws. */
   handle(command: Command): Promise<Result<void>> {
     const run = this.queue.then(() => this.process(command));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
+  /** An incoming message (the simulator, a scenario, the phone): offered to the driver when free. */
+  incoming(from: string, text: string, lang: Lang): Promise<void> {
+    return this.after(() => this.actor.send({ type: 'INCOMING', from, text, lang }));
+  }
+
+  /** Turn-by-turn guidance: said at once, cutting off chatter that is then said again. */
+  guidance(speech: Speech, lang?: Lang): Promise<void> {
+    return this.after(() => this.actor.send({ type: 'GUIDANCE', speech, ...(lang ? { lang } : {}) }));
+  }
+
+  /** Ends the speaking state early: the renderer's speech output reports that it finished. */
+  spoken(): Promise<void> {
+    return this.after(() => this.actor.send({ type: 'SPOKEN' }));
+  }
+
+  /** The machine's snapshot, for tests and the decision trace in the simulator. */
+  dialogueSnapshot() {
+    return this.actor.getSnapshot();
+  }
+
   dispose(): void {
+    this.actor.stop();
     this.unsubscribe();
     this.unsubscribeSim();
     this.listeners.clear();
   }
 
+  private async after(send: () => void): Promise<void> {
+    await this.handleRaw(send);
+  }
+
+  private handleRaw(send: () => void): Promise<void> {
+    const run = this.queue.then(async () => {
+      send();
+      await this.settled();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private async process(command: Command): Promise<Result<void>> {
-    try {
-      switch (command.type) {
-        case 'utterance':
-          await this.utterance(command.text, command.lang);
-          return ok(undefined);
-        case 'intent': {
-          const slots = this.deps.catalog.validateSlots(command.name, command.slots);
-          if (!slots.ok) return this.refuse(slots.error.code, slots.error.message, command.id);
-          await this.run([{ intent: command.name, slots: slots.value, source: 'touch', confidence: 1 }], `[touch] ${command.name}`);
-          return ok(undefined);
-        }
-        case 'confirm':
-          await this.confirm();
-          return ok(undefined);
-        case 'cancel':
-          this.pending = null;
-          this.say({ key: 'cancel.done' }, this.lang);
-          this.setDialogue('idle');
-          return ok(undefined);
-        case 'wake':
-          this.setDialogue('listening');
-          return ok(undefined);
-        case 'sim.set':
-        case 'sim.reset':
-        case 'sim.drive':
-        case 'sim.park':
-        case 'sim.scenario': {
-          const sim = this.deps.simulator;
-          if (!sim) return this.refuse('not_allowed', `${command.type} works only in the simulator`, command.id);
-          const result = simulate(sim, command);
-          if (!result.ok) return this.refuse(result.error.code, result.error.message, command.id);
-          return ok(undefined);
-        }
+    this.failedInTurn = null;
+    switch (command.type) {
+      case 'utterance': {
+        const text = command.text.trim();
+        if (!text) return ok(undefined);
+        this.actor.send({ type: 'UTTERANCE', text, ...(command.lang ? { lang: command.lang } : {}) });
+        break;
       }
-    } catch (error) {
-      // A bug in a handler or service: apologize, report, and go back to idle, never stay stuck.
-      this.pending = null;
-      this.emit({ type: 'error', code: 'internal', message: error instanceof Error ? error.message : String(error) });
-      this.say({ key: 'error.internal' }, this.lang);
-      this.setDialogue('idle');
-      return err('internal', 'the turn failed; the assistant is back to idle');
+      case 'intent': {
+        const slots = this.deps.catalog.validateSlots(command.name, command.slots);
+        if (!slots.ok) return this.refuse(slots.error.code, slots.error.message, command.id);
+        this.actor.send({ type: 'TOUCH', intent: command.name, slots: slots.value });
+        break;
+      }
+      case 'confirm':
+        this.actor.send({ type: 'CONFIRM' });
+        break;
+      case 'cancel':
+        this.actor.send({ type: 'CANCEL' });
+        break;
+      case 'wake':
+        this.actor.send({ type: 'WAKE' });
+        break;
+      case 'sim.set':
+      case 'sim.reset':
+      case 'sim.drive':
+      case 'sim.park':
+      case 'sim.scenario': {
+        const sim = this.deps.simulator;
+        if (!sim) return this.refuse('not_allowed', `${command.type} works only in the simulator`, command.id);
+        const result = simulate(sim, command);
+        if (!result.ok) return this.refuse(result.error.code, result.error.message, command.id);
+        return ok(undefined);
+      }
     }
+    await this.settled();
+    return this.failedInTurn === null ? ok(undefined) : err('internal', 'the turn failed; the assistant is back to a clean state');
+  }
+
+  /** Until the dialogue waits for the driver, or speaks (headless, a turn ends in idle at once). */
+  private async settled(): Promise<void> {
+    await waitFor(this.actor, (s) => !s.hasTag('busy'), { timeout: Infinity });
+  }
+
+  private relay(emitted: DialogueEmitted): void {
+    switch (emitted.type) {
+      case 'heard':
+        this.emit({ type: 'transcript', text: emitted.text, lang: emitted.lang, final: true });
+        return;
+      case 'say': {
+        const { text, lang, trace, card, spokenOnly } = emitted;
+        this.emit({
+          type: 'response',
+          text,
+          lang,
+          ...(card ? { card: { title: this.render({ key: card.titleKey }, lang), lines: card.lines.map((line) => this.render(line, lang)) } } : {}),
+          ...(trace ? { trace: { ...trace, actions: [...trace.actions] } } : {}),
+          ...(spokenOnly ? { spokenOnly } : {}),
+        });
+        if (trace) this.deps.history?.record(trace, text, this.now());
+        return;
+      }
+      case 'failed':
+        // A bug in a handler or service: the machine apologizes and goes back to a clean state.
+        this.failedInTurn = emitted.message;
+        this.emit({ type: 'error', code: 'internal', message: emitted.message });
+        return;
+      case 'stopSpeech':
+        // The renderer stops speech output when the state leaves "speaking"; nothing more to send.
+        return;
+    }
+  }
+
+  private render(speech: Speech | Speech[], lang: Lang): string {
+    // Chinese sentences run on without spaces.
+    return (Array.isArray(speech) ? speech : [speech]).map((s) => this.deps.responses.render(lang, s)).join(lang === 'zh' ? '' : ' ');
   }
 
   private refuse(code: Parameters<typeof err>[0], message: string, id?: string): Result<void> {
     this.emit(id === undefined ? { type: 'error', code, message } : { type: 'error', id, code, message });
     return err(code, message);
-  }
-
-  private async utterance(text: string, lang: Lang | undefined): Promise<void> {
-    const heard = text.trim();
-    if (!heard) return;
-    this.setDialogue('understanding');
-    const understood = await this.deps.nlu.understand(heard, lang);
-    this.lang = understood.lang;
-    this.emit({ type: 'transcript', text: heard, lang: this.lang, final: true });
-    if (understood.understandings.length === 0) {
-      const trace: Trace = { heard, lang: this.lang, intent: null, slots: {}, source: 'none', confidence: 0, policy: null, actions: [] };
-      this.finish(trace, { key: 'not_understood' });
-      return;
-    }
-    // A new request replaces a question left open.
-    this.pending = null;
-    await this.run(understood.understandings, heard);
-  }
-
-  /** Runs understood intents in order, stopping at the first that needs confirmation or is denied. */
-  private async run(queue: Understanding[], heard: string): Promise<void> {
-    const [first, ...rest] = queue;
-    if (!first) return;
-    const trace: Trace = {
-      heard,
-      lang: this.lang,
-      intent: first.intent,
-      slots: first.slots,
-      source: first.source,
-      confidence: first.confidence,
-      policy: null,
-      actions: [],
-    };
-    if (first.intent === 'out_of_scope') {
-      this.finish(trace, { key: 'out_of_scope' });
-      return this.run(rest, heard);
-    }
-    const decision = this.deps.policy.decide(first.intent, first.slots, this.deps.vehicle.snapshot());
-    trace.policy = decision.kind;
-    if (decision.kind === 'deny') {
-      trace.policyReason = decision.reason;
-      this.finish(trace, { key: 'policy.denied', params: { reason: `@${decision.reason}` } });
-      return;
-    }
-    if (decision.kind === 'confirm') {
-      trace.policyReason = decision.reason;
-      this.pending = { understanding: first, trace, rest };
-      this.say({ key: 'policy.confirm', params: { reason: `@${decision.reason}` } }, this.lang, trace);
-      this.setDialogue('confirming');
-      return;
-    }
-    if (!(await this.act(first, trace, decision.spokenOnly === true))) return;
-    await this.run(rest, heard);
-  }
-
-  private async confirm(): Promise<void> {
-    const pending = this.pending;
-    this.pending = null;
-    if (!pending) {
-      this.say({ key: 'confirm.nothing' }, this.lang);
-      this.setDialogue('idle');
-      return;
-    }
-    // The car may have changed while we waited: ask the policy again, and never act on a deny.
-    const decision = this.deps.policy.decide(pending.understanding.intent, pending.understanding.slots, this.deps.vehicle.snapshot());
-    if (decision.kind === 'deny') {
-      this.finish({ ...pending.trace, policy: 'deny', policyReason: decision.reason }, { key: 'policy.denied', params: { reason: `@${decision.reason}` } });
-      return;
-    }
-    if (!(await this.act(pending.understanding, { ...pending.trace, policy: 'confirm' }))) return;
-    await this.run(pending.rest, pending.trace.heard);
-  }
-
-  private async act(understanding: Understanding, trace: Trace, spokenOnly = false): Promise<boolean> {
-    const handler = this.deps.handlers[understanding.intent];
-    if (!handler) {
-      // Declared but not built yet: say so honestly instead of pretending.
-      this.finish(trace, { key: 'not_available' });
-      return false;
-    }
-    this.setDialogue('acting');
-    const outcome: HandlerOutcome = await handler(understanding.slots as Slots, { vehicle: this.deps.vehicle, lang: this.lang });
-    trace.actions.push(...outcome.actions);
-    this.finish(trace, outcome.say, spokenOnly ? undefined : outcome.card, spokenOnly);
-    return true;
-  }
-
-  private finish(trace: Trace, speech: Speech | Speech[], card?: HandlerOutcome['card'], spokenOnly = false): void {
-    const text = this.say(speech, trace.lang, trace, card, spokenOnly);
-    this.deps.history?.record(trace, text, this.now());
-    this.setDialogue('idle');
-  }
-
-  private say(speech: Speech | Speech[], lang: Lang, trace?: Trace, card?: HandlerOutcome['card'], spokenOnly = false): string {
-    this.setDialogue('speaking');
-    // Chinese sentences run on without spaces.
-    const text = (Array.isArray(speech) ? speech : [speech]).map((s) => this.deps.responses.render(lang, s)).join(lang === 'zh' ? '' : ' ');
-    this.emit({
-      type: 'response',
-      text,
-      lang,
-      ...(card ? { card: { title: this.deps.responses.render(lang, { key: card.titleKey }), lines: card.lines.map((l) => this.deps.responses.render(lang, l)) } } : {}),
-      ...(trace ? { trace: { ...trace, actions: [...trace.actions] } } : {}),
-      ...(spokenOnly ? { spokenOnly } : {}),
-    });
-    return text;
-  }
-
-  private setDialogue(state: DialogueState): void {
-    if (this.dialogue === state) return;
-    this.dialogue = state;
-    this.emit(this.snapshot());
   }
 
   private emit(event: Event): void {

@@ -12,7 +12,8 @@ import { SimulatorController, type ScenarioHooks } from '../simulator/controller
 import { SimulatedVehicle } from '../simulator/vehicle.js';
 import { type Db, openDatabase } from '../storage/db.js';
 import { HistoryStore } from '../storage/history.js';
-import { Assistant } from './assistant.js';
+import { Assistant, type AssistantDeps } from './assistant.js';
+import type { DialogueTimings } from './dialogue/machine.js';
 import { dataDir, intentsDir, nluModelsFile, scenariosDir } from './paths.js';
 import { SafetyPolicy } from './policy/policy.js';
 import { ResponseCatalog } from './responses.js';
@@ -54,7 +55,14 @@ export interface SimulatedAssistantOptions {
   knowledge?: Knowledge;
   /** better-sqlite3 compiled for another ABI (Electron's); see scripts/start.mjs. */
   nativeBinding?: string;
+  /** Dialogue timings and clock. By default a realtime simulator speaks and waits like the car does, and a
+   *  headless one (the CLI, tests) takes no time to speak and has no follow-up window. */
+  timings?: Partial<DialogueTimings>;
+  clock?: AssistantDeps['clock'];
 }
+
+/** Headless: answers take no time to say, and a turn ends back in idle. */
+export const HEADLESS_TIMINGS: Partial<DialogueTimings> = { speechMs: () => 0, followUpMs: 0 };
 
 export interface SimulatedAssistant {
   assistant: Assistant;
@@ -71,6 +79,11 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
   const db = openDatabase(options.database ?? join(dataDir(), 'kemudi.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   const simulator = new SimulatorController(vehicle, {
     ...options.scenarioHooks,
+    // A scenario's incoming message goes to the driver like a phone's would: offered when free.
+    onMessage: (message) => {
+      options.scenarioHooks?.onMessage?.(message);
+      void assistant.incoming(message.from, message.text, message.lang ?? options.lang ?? 'en');
+    },
     scenariosDir: options.scenariosDir === undefined ? scenariosDir() : options.scenariosDir,
     ...(options.start ? { start: options.start } : {}),
     ...(options.simulatorReset ? { reset: options.simulatorReset } : {}),
@@ -87,6 +100,8 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     history: new HistoryStore(db),
     simulator,
     ...(options.lang ? { lang: options.lang } : {}),
+    timings: options.timings ?? (options.realtime ? {} : HEADLESS_TIMINGS),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   if (options.realtime) vehicle.startRealtime();
   return {

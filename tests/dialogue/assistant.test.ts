@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Event, ResponseEvent } from '../../common/contract.js';
 import { Assistant } from '../../main/core/assistant.js';
-import { createSimulatedAssistant, loadKnowledge } from '../../main/core/compose.js';
+import { createSimulatedAssistant, HEADLESS_TIMINGS, loadKnowledge } from '../../main/core/compose.js';
 import { SafetyPolicy } from '../../main/core/policy/policy.js';
 import { IntentCatalog } from '../../main/nlu/catalog.js';
 import { NluEngine } from '../../main/nlu/index.js';
@@ -33,7 +33,8 @@ describe('assistant: the lights slice', () => {
     const [response] = responses(events);
     expect(response?.text).toBe('Headlights on.');
     expect(response?.trace).toMatchObject({ intent: 'vehicle.lights', source: 'template', policy: 'allow', actions: ['Vehicle.Body.Lights.Beam.Low.IsOn=true'] });
-    expect(dialogue(events)).toEqual(['understanding', 'acting', 'speaking', 'idle']);
+    // Headless: nothing is spoken aloud, so the turn goes from acting straight back to idle.
+    expect(dialogue(events)).toEqual(['understanding', 'acting', 'idle']);
     const last = events.at(-1);
     expect(last?.type === 'state' && last.vehicle['Vehicle.Body.Lights.Beam.Low.IsOn']).toBe(true);
     sim.close();
@@ -130,7 +131,7 @@ describe('assistant: policy and failures', () => {
 
   function build(handlers = {}) {
     const vehicle = new SimulatedVehicle({ 'Vehicle.Speed': 50, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' });
-    const assistant = new Assistant({ catalog, nlu, policy: new SafetyPolicy(catalog), vehicle, handlers, responses: knowledge.responses, simulator: { set: (s) => vehicle.simulate(s), reset: () => vehicle.reset() } });
+    const assistant = new Assistant({ catalog, nlu, policy: new SafetyPolicy(catalog), vehicle, handlers, responses: knowledge.responses, simulator: { set: (s) => vehicle.simulate(s), reset: () => vehicle.reset() }, timings: HEADLESS_TIMINGS });
     return { vehicle, assistant, events: record(assistant) };
   }
 

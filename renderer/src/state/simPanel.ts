@@ -2,6 +2,7 @@
 // data, so the unit tests check what the panel says without a DOM.
 import type { SimEvent, SimScenarioStatus, VehicleSnapshot } from '../../../common/contract.js';
 import type { SignalPath } from '../../../common/vss.js';
+import { bool, num } from './ui.js';
 
 /** The panel's quick speed buttons (km/h). */
 export const QUICK_SPEEDS = [0, 30, 50, 80, 120] as const;
@@ -13,16 +14,6 @@ export interface DetailRow {
   id: string;
   label: string;
   value: string;
-}
-
-function num(vehicle: VehicleSnapshot, path: SignalPath): number | undefined {
-  const value = vehicle[path];
-  return typeof value === 'number' ? value : undefined;
-}
-
-function bool(vehicle: VehicleSnapshot, path: SignalPath): boolean | undefined {
-  const value = vehicle[path];
-  return typeof value === 'boolean' ? value : undefined;
 }
 
 const UNKNOWN = '–';

@@ -139,11 +139,13 @@ const DOOR_LOCKS: readonly SignalPath[] = [
   'Vehicle.Cabin.Door.Row2.PassengerSide.IsLocked',
 ];
 
-function num(vehicle: VehicleSnapshot, path: SignalPath): number | undefined {
+/** A signal's value when it is a number (snapshots carry any JSON value). */
+export function num(vehicle: VehicleSnapshot, path: SignalPath): number | undefined {
   const value = vehicle[path];
   return typeof value === 'number' ? value : undefined;
 }
-function bool(vehicle: VehicleSnapshot, path: SignalPath): boolean | undefined {
+/** A signal's value when it is a boolean. */
+export function bool(vehicle: VehicleSnapshot, path: SignalPath): boolean | undefined {
   const value = vehicle[path];
   return typeof value === 'boolean' ? value : undefined;
 }
