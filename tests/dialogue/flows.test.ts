@@ -205,10 +205,11 @@ describe('interruptions', () => {
     ['zh', 'Sari发来一条新消息。要我读给你听吗？'],
   ] as const)('%s: an incoming message while driving is offered when the driver is free', async (lang, offer) => {
     const c = car({ start: FAST });
-    await c.say('text Budi', 'en'); // busy: clarifying
-    await c.sim.assistant.incoming('Sari', 'where are you', lang);
+    // The driver is busy (a question is open) in their language; the message is in English.
+    await c.say({ en: 'text Budi', id: 'kirim pesan ke Budi', zh: '给王伟发短信' }[lang], lang);
+    await c.sim.assistant.incoming('Sari', 'where are you', 'en');
     expect(c.said().includes(offer)).toBe(false);
-    await c.say('cancel', 'en');
+    await c.say({ en: 'cancel', id: 'batal', zh: '算了' }[lang], lang);
     expect([c.state(), c.said().at(-1)]).toEqual(['confirming', offer]);
     await c.say(lang === 'zh' ? '好的' : lang === 'id' ? 'iya' : 'yes', lang);
     const last = c.events.filter((e): e is ResponseEvent => e.type === 'response').at(-1);

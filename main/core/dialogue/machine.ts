@@ -193,6 +193,8 @@ export const dialogueMachine = setup({
     clearTurn: assign(({ context }) => ({ turn: emptyTurn(context.lang), asking: null })),
     clearQueue: assign(({ context }) => ({ turn: { ...context.turn, queue: [] } })),
     countReprompt: assign(({ context }) => ({ reprompts: context.reprompts + 1 })),
+    /** A new wake word or tap: its own silence gets its own re-prompt. */
+    freshWait: assign({ reprompts: 0 }),
     stopSpeech: enqueueActions(({ enqueue }) => {
       enqueue.emit({ type: 'stopSpeech' });
       enqueue.assign({ sayingChars: 0 });
@@ -279,7 +281,9 @@ export const dialogueMachine = setup({
     markConfirmed: assign(({ context }) => {
       const u = head(context);
       if (!u) return {};
-      return { turn: { ...context.turn, trace: traceOf(context.turn, u, 'confirm', context.turn.trace?.policyReason), spokenOnly: false } };
+      // The re-check may still want the answer spoken only (a message read while moving).
+      const decision = context.decide(u);
+      return { turn: { ...context.turn, trace: traceOf(context.turn, u, 'confirm', context.turn.trace?.policyReason), spokenOnly: decision.kind === 'allow' && decision.spokenOnly === true } };
     }),
     reportOutcome: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'ACTED') return;
@@ -306,9 +310,10 @@ export const dialogueMachine = setup({
       const [message, ...inbox] = context.inbox;
       if (!message) return;
       const read: Understanding = { intent: 'messaging.read', slots: { contact: message.from }, source: 'none', confidence: 1 };
-      const turn = { ...emptyTurn(message.lang, `[incoming] ${message.from}`), queue: [read] };
-      enqueue.assign({ inbox, reprompts: 0, lang: message.lang, turn: { ...turn, trace: traceOf(turn, read, 'confirm', 'message.incoming') } });
-      sayIn(enqueue, context, { speech: { key: 'message.incoming', params: { from: message.from } }, lang: message.lang });
+      // Offered in the driver's language, whatever language the message is in.
+      const turn = { ...emptyTurn(context.lang, `[incoming] ${message.from}`), queue: [read] };
+      enqueue.assign({ inbox, reprompts: 0, turn: { ...turn, trace: traceOf(turn, read, 'confirm', 'message.incoming') } });
+      sayIn(enqueue, context, { speech: { key: 'message.incoming', params: { from: message.from } } });
     }),
     // Guidance is not an answer: it does not replace the answer to say again after it.
     guidance: enqueueActions(({ context, event, enqueue }) => {
@@ -379,7 +384,7 @@ export const dialogueMachine = setup({
       entry: assign({ reprompts: 0, asking: null }),
       always: { guard: 'hasInbox', target: 'offeringMessage' },
       on: {
-        WAKE: 'listening',
+        WAKE: { target: 'listening', actions: 'freshWait' },
         UTTERANCE: { target: 'understanding', actions: 'startTurn' },
         TOUCH: { target: 'deciding', actions: 'startTouch' },
         CONFIRM: { target: 'speaking', actions: [assign({ sayingChars: 0 }), { type: 'say', params: { speech: { key: 'confirm.nothing' } } }] },
@@ -398,7 +403,7 @@ export const dialogueMachine = setup({
         UTTERANCE: [{ guard: 'isCancel', target: 'cancelled', actions: 'hear' }, { target: 'understanding', actions: 'startTurn' }],
         TOUCH: { target: 'deciding', actions: 'startTouch' },
         CANCEL: 'cancelled',
-        WAKE: { target: 'listening', reenter: true },
+        WAKE: { target: 'listening', reenter: true, actions: 'freshWait' },
       },
     },
 
@@ -414,7 +419,7 @@ export const dialogueMachine = setup({
         ],
         FAILED: { target: 'failing', actions: 'fail' },
         CANCEL: 'cancelled',
-        WAKE: 'listening',
+        WAKE: { target: 'listening', actions: 'freshWait' },
       },
     },
 
@@ -449,8 +454,9 @@ export const dialogueMachine = setup({
           // "Turn the lights…" → "Lights on or off?" → "on": the request is understood again with the answer.
           { target: 'understanding', actions: 'addAnswer' },
         ],
+        TOUCH: { target: 'deciding', actions: 'startTouch' },
         CANCEL: 'cancelled',
-        WAKE: { target: 'clarifying', reenter: true },
+        WAKE: { target: 'clarifying', reenter: true, actions: 'freshWait' },
       },
     },
 
@@ -490,6 +496,8 @@ export const dialogueMachine = setup({
         ACTED: { target: 'deciding', actions: 'reportOutcome' },
         UNAVAILABLE: { target: 'speaking', actions: 'sayUnavailable' },
         FAILED: { target: 'failing', actions: 'fail' },
+        // Stops the rest of a multi-request sentence; a late answer from the handler is dropped.
+        CANCEL: 'cancelled',
       },
     },
 
@@ -526,7 +534,7 @@ export const dialogueMachine = setup({
           { target: 'followUp', actions: assign({ sayingChars: 0 }) },
         ],
         // Barge-in: the wake word or a tap stops speech at once and listens.
-        WAKE: { target: 'listening', actions: 'stopSpeech' },
+        WAKE: { target: 'listening', actions: ['stopSpeech', 'freshWait'] },
         UTTERANCE: [
           { guard: 'isCancel', target: 'cancelled', actions: ['stopSpeech', 'hear'] },
           { target: 'understanding', actions: ['stopSpeech', 'startTurn'] },
@@ -554,7 +562,7 @@ export const dialogueMachine = setup({
       on: {
         UTTERANCE: [{ guard: 'isCancel', target: 'cancelled', actions: 'hear' }, { target: 'understanding', actions: 'startTurn' }],
         TOUCH: { target: 'deciding', actions: 'startTouch' },
-        WAKE: 'listening',
+        WAKE: { target: 'listening', actions: 'freshWait' },
         CANCEL: { target: 'idle', actions: 'clearTurn' },
       },
     },

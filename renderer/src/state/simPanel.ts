@@ -1,7 +1,6 @@
 // The simulator panel's view of the car and of a scenario's timeline, as pure functions of contract
 // data, so the unit tests check what the panel says without a DOM.
 import type { SimEvent, SimScenarioStatus, VehicleSnapshot } from '../../../common/contract.js';
-import type { SignalPath } from '../../../common/vss.js';
 import { bool, num } from './ui.js';
 
 /** The panel's quick speed buttons (km/h). */
