@@ -152,9 +152,13 @@ describe('cancel anywhere', () => {
 });
 
 describe('barge-in, follow-up and guidance', () => {
-  it('the wake word while speaking stops speech and listens', async () => {
+  it.each([
+    ['turn on the headlights', 'en'],
+    ['nyalakan lampu utama', 'id'],
+    ['打开大灯', 'zh'],
+  ] as const)('%s: the wake word while speaking stops speech and listens', async (text, lang) => {
     const c = car();
-    await c.say('turn on the headlights', 'en');
+    await c.say(text, lang);
     expect(c.state()).toBe('speaking');
     await c.sim.assistant.handle({ type: 'wake' });
     expect(c.state()).toBe('listening');
@@ -182,18 +186,28 @@ describe('barge-in, follow-up and guidance', () => {
 });
 
 describe('multi-intent', () => {
-  it('runs the requests in order', async () => {
+  it.each([
+    ['turn on the headlights and set the temperature to 20', 'en', ['Headlights on.', 'Temperature set to 20 degrees.']],
+    ['nyalakan lampu utama lalu atur suhu 20 derajat', 'id', ['Lampu utama dinyalakan.', 'Suhu diatur ke 20 derajat.']],
+    ['打开大灯然后把温度调到20度', 'zh', ['已打开大灯。', '温度已调到20度。']],
+  ] as const)('"%s" runs the requests in order', async (text, lang, answers) => {
     const c = car();
-    await c.say('turn on the headlights and set the temperature to 20', 'en');
-    expect(c.said()).toEqual(['Headlights on.', 'Temperature set to 20 degrees.']);
+    await c.say(text, lang);
+    expect(c.said()).toEqual(answers);
+    expect(c.sim.vehicle.get('Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature')).toBe(20);
     c.sim.close();
   });
 
-  it('stops at the first denial and says why', async () => {
+  it.each([
+    ['unlock the doors and turn on the headlights', 'en'],
+    ['buka kunci pintu lalu nyalakan lampu utama', 'id'],
+    ['解锁车门然后打开大灯', 'zh'],
+  ] as const)('"%s" at speed stops at the first denial and says why', async (text, lang) => {
     const c = car({ start: FAST });
-    await c.say('unlock the doors and turn on the headlights', 'en');
+    await c.say(text, lang);
     expect(c.sim.vehicle.get('Vehicle.Body.Lights.Beam.Low.IsOn')).toBe(false);
-    expect(c.said()).toEqual(["I can't do that while driving: the doors stay locked while the car is moving."]);
+    const responses = c.events.filter((e): e is ResponseEvent => e.type === 'response');
+    expect(responses.map((r) => [r.trace?.intent, r.trace?.policy])).toEqual([['vehicle.lock', 'deny']]);
     c.sim.close();
   });
 });

@@ -636,8 +636,54 @@ describe('dialogue machine: model-based (@xstate/graph)', () => {
         'speaking SPOKEN [noFollowUp] → idle',
         // A follow-up window, but speech that takes no time.
         'speaking always [silent] → followUp',
+        // Names that need the address book (tested below with a resolver).
+        'deciding always [headNeedsChoice] → clarifying',
+        'deciding always [headNameUnknown] → speaking',
       ].sort(),
     );
+  });
+});
+
+// ---- Names resolved against an address book ----
+
+describe('dialogue machine: contact resolution', () => {
+  const book: Record<string, string[]> = { sari: ['Sari Wulandari', 'Sari Dewi'], 'sari dewi': ['Sari Dewi'], budi: ['Budi Santoso'] };
+  const resolve = (u: Understanding) => {
+    const said = typeof u.slots.contact === 'string' ? u.slots.contact.toLowerCase() : null;
+    if (said === null) return { kind: 'ok' as const, understanding: u };
+    const found = book[said] ?? [];
+    if (found.length === 0) return { kind: 'unknown' as const, slot: 'contact', value: said };
+    if (found.length > 1) return { kind: 'choose' as const, slot: 'contact', options: found };
+    return { kind: 'ok' as const, understanding: { ...u, slots: { ...u.slots, contact: found[0] as string } } };
+  };
+  const start = () => {
+    const actor = createActor(dialogueMachine, { input: { ...inputWith(HEADLESS), resolve }, clock: new SimulatedClock() });
+    const emitted: string[] = [];
+    actor.on('*', (e) => emitted.push(summary(e)));
+    actor.start();
+    return { actor, emitted };
+  };
+  const text = (contact: string): Understanding => ({ intent: 'messaging.send', slots: { contact, body: 'hi' }, source: 'template', confidence: 1 });
+
+  it('asks which one when a name fits several people, then acts on the one chosen', () => {
+    const { actor, emitted } = start();
+    actor.send({ type: 'UTTERANCE', text: 'call sari' });
+    actor.send({ type: 'UNDERSTOOD', lang: 'en', understandings: [text('sari')] });
+    expect(String(actor.getSnapshot().value)).toBe('clarifying');
+    expect(emitted.at(-1)).toBe('say:ask.choose');
+    expect(actor.getSnapshot().context.choices).toEqual(['Sari Wulandari', 'Sari Dewi']);
+    actor.send({ type: 'UTTERANCE', text: 'sari dewi' });
+    expect(String(actor.getSnapshot().value)).toBe('acting');
+    expect(actor.getSnapshot().context.turn.queue[0]?.slots).toEqual({ contact: 'Sari Dewi', body: 'hi' });
+    expect(actor.getSnapshot().context.choices).toEqual([]);
+  });
+
+  it('says so when nobody has the name, and does not act', () => {
+    const { actor, emitted } = start();
+    actor.send({ type: 'UTTERANCE', text: 'call bob' });
+    actor.send({ type: 'UNDERSTOOD', lang: 'en', understandings: [text('bob')] });
+    expect(emitted.filter((e) => e.startsWith('say:'))).toEqual(['say:contact.unknown']);
+    expect(String(actor.getSnapshot().value)).toBe('idle');
   });
 });
 

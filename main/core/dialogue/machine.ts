@@ -53,6 +53,15 @@ export type Decide = (understanding: Understanding) => PolicyDecision;
 export type Render = (speech: Speech | Speech[], lang: Lang) => string;
 /** Whether a slot takes free text (a body, a name, a place) rather than a value from a list. */
 export type IsFreeText = (intent: string, slot: string) => boolean;
+/** Slot resolution against what the car knows (the address book): a name as said becomes the contact
+ *  it means, or a choice to ask ("Which Sari?"), or a name nobody has. */
+export type Resolution =
+  | { kind: 'ok'; understanding: Understanding }
+  | { kind: 'choose'; slot: string; options: string[] }
+  | { kind: 'unknown'; slot: string; value: string };
+export type Resolve = (understanding: Understanding) => Resolution;
+
+const unchanged: Resolve = (understanding) => ({ kind: 'ok', understanding });
 
 export interface DialogueContext {
   lang: Lang;
@@ -72,6 +81,9 @@ export interface DialogueContext {
   decide: Decide;
   render: Render;
   isFreeText: IsFreeText;
+  resolve: Resolve;
+  /** The names offered by a "Which Sari?" question. */
+  choices: string[];
 }
 
 export type DialogueEvent =
@@ -105,6 +117,8 @@ export interface DialogueInput {
   decide: Decide;
   render: Render;
   isFreeText: IsFreeText;
+  /** Without one, slots are taken as said. */
+  resolve?: Resolve;
   timings?: Partial<DialogueTimings>;
 }
 
@@ -183,14 +197,14 @@ export const dialogueMachine = setup({
     say: enqueueActions(({ context, enqueue }, params: SayParams) => sayIn(enqueue, context, params)),
     startTurn: assign(({ context, event }) => {
       if (event.type !== 'UTTERANCE') return {};
-      return { reprompts: 0, asking: null, sayingChars: 0, turn: { ...emptyTurn(event.lang ?? context.lang, event.text.trim()), ...(event.lang ? { given: event.lang } : {}) } };
+      return { reprompts: 0, asking: null, choices: [], sayingChars: 0, turn: { ...emptyTurn(event.lang ?? context.lang, event.text.trim()), ...(event.lang ? { given: event.lang } : {}) } };
     }),
     startTouch: assign(({ context, event }) => {
       if (event.type !== 'TOUCH') return {};
       const touch: Understanding = { intent: event.intent, slots: event.slots, source: 'touch', confidence: 1 };
-      return { reprompts: 0, asking: null, sayingChars: 0, turn: { ...emptyTurn(context.lang, `[touch] ${event.intent}`), queue: [touch] } };
+      return { reprompts: 0, asking: null, choices: [], sayingChars: 0, turn: { ...emptyTurn(context.lang, `[touch] ${event.intent}`), queue: [touch] } };
     }),
-    clearTurn: assign(({ context }) => ({ turn: emptyTurn(context.lang), asking: null })),
+    clearTurn: assign(({ context }) => ({ turn: emptyTurn(context.lang), asking: null, choices: [] })),
     clearQueue: assign(({ context }) => ({ turn: { ...context.turn, queue: [] } })),
     countReprompt: assign(({ context }) => ({ reprompts: context.reprompts + 1 })),
     /** A new wake word or tap: its own silence gets its own re-prompt. */
@@ -254,7 +268,33 @@ export const dialogueMachine = setup({
       const slot = u?.missing?.[0];
       if (!u || !slot) return;
       enqueue.assign({ asking: slot });
-      sayIn(enqueue, context, { speech: { key: `ask.${u.intent}.${slot}`, params: paramsOf(u.slots) }, trace: traceOf(context.turn, u) });
+      // "Which Sari: Sari Wulandari or Sari Dewi?" when the name fits several people.
+      const speech: Speech =
+        context.choices.length > 0 ? { key: 'ask.choose', params: { options: context.choices.join(context.lang === 'zh' ? '、' : ', ') } } : { key: `ask.${u.intent}.${slot}`, params: paramsOf(u.slots) };
+      sayIn(enqueue, context, { speech, trace: traceOf(context.turn, u) });
+    }),
+    offerChoice: assign(({ context }) => {
+      const u = head(context);
+      if (!u) return {};
+      const resolution = context.resolve(u);
+      if (resolution.kind !== 'choose') return {};
+      const slots = { ...u.slots };
+      delete slots[resolution.slot];
+      const asked: Understanding = { ...u, slots, missing: [resolution.slot, ...(u.missing ?? []).filter((m) => m !== resolution.slot)] };
+      return { choices: resolution.options, turn: { ...context.turn, queue: [asked, ...context.turn.queue.slice(1)] } };
+    }),
+    applyResolution: assign(({ context }) => {
+      const u = head(context);
+      if (!u) return {};
+      const resolution = context.resolve(u);
+      return resolution.kind === 'ok' ? { choices: [], turn: { ...context.turn, queue: [resolution.understanding, ...context.turn.queue.slice(1)] } } : {};
+    }),
+    sayNameUnknown: enqueueActions(({ context, enqueue }) => {
+      const u = head(context);
+      if (!u) return;
+      const resolution = context.resolve(u);
+      const name = resolution.kind === 'unknown' ? resolution.value : '';
+      sayIn(enqueue, context, { speech: { key: 'contact.unknown', params: { name } }, trace: traceOf(context.turn, u) });
     }),
     sayDenied: enqueueActions(({ context, enqueue }) => {
       const u = head(context);
@@ -340,6 +380,14 @@ export const dialogueMachine = setup({
     queueEmpty: ({ context }) => head(context) === undefined,
     headOutOfScope: ({ context }) => head(context)?.intent === 'out_of_scope',
     headMissingSlots: ({ context }) => (head(context)?.missing?.length ?? 0) > 0,
+    headNeedsChoice: ({ context }) => {
+      const u = head(context);
+      return u !== undefined && context.resolve(u).kind === 'choose';
+    },
+    headNameUnknown: ({ context }) => {
+      const u = head(context);
+      return u !== undefined && context.resolve(u).kind === 'unknown';
+    },
     policyDenies: ({ context }) => {
       const u = head(context);
       return u !== undefined && context.decide(u).kind === 'deny';
@@ -370,6 +418,8 @@ export const dialogueMachine = setup({
     decide: input.decide,
     render: input.render,
     isFreeText: input.isFreeText,
+    resolve: input.resolve ?? unchanged,
+    choices: [],
   }),
   initial: 'idle',
   on: {
@@ -431,6 +481,17 @@ export const dialogueMachine = setup({
         { guard: 'headOutOfScope', target: 'deciding', reenter: true, actions: 'skipOutOfScope' },
         { guard: 'gaveUpAsking', target: 'speaking', actions: [{ type: 'say', params: { speech: { key: 'dialogue.give_up' } } }, 'clearQueue'] },
         { guard: 'headMissingSlots', target: 'clarifying' },
+        // Names are looked up before the policy and the read-back, so both see the contact meant.
+        { guard: 'headNeedsChoice', target: 'clarifying', actions: 'offerChoice' },
+        { guard: 'headNameUnknown', target: 'speaking', actions: ['sayNameUnknown', 'clearQueue'] },
+        { target: 'checking', actions: 'applyResolution' },
+      ],
+    },
+
+    // The policy, on the resolved request (transient).
+    checking: {
+      tags: ['busy'],
+      always: [
         // Stop at the first denial: the rest of the queue is dropped and the driver told why.
         { guard: 'policyDenies', target: 'speaking', actions: ['sayDenied', 'clearQueue'] },
         { guard: 'policyConfirms', target: 'confirming', actions: 'askConfirmation' },
