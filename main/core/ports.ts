@@ -56,6 +56,8 @@ export interface HandlerOutcome {
   /** Short descriptions of what was done, for the decision trace ("set Vehicle.Body.Lights.Beam.Low.IsOn=true"). */
   actions: string[];
   card?: { titleKey: string; lines: Speech[] };
+  /** Who or where the answer was about ("From Sari: …"), so "reply" and "call her" know whom. */
+  mentions?: { contact?: string; place?: string };
 }
 
 export interface HandlerContext {

@@ -78,9 +78,9 @@ describe('slot filling over several turns', () => {
 
   it('fills a choice by understanding the request again with the answer', async () => {
     const c = car();
-    await c.say('set the temperature to', 'en');
-    expect([c.state(), c.said().at(-1)]).toEqual(['clarifying', 'What temperature?']);
-    await c.say('23 degrees', 'en');
+    await c.say('把温度调到', 'zh');
+    expect([c.state(), c.said().at(-1)]).toEqual(['clarifying', '调到多少度？']);
+    await c.say('二十三度', 'zh');
     expect(c.sim.vehicle.get('Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature')).toBe(23);
     c.sim.close();
   });

@@ -142,6 +142,18 @@ function resolve(u: Understanding, memory: Memory): Understanding {
   return { ...u, slots };
 }
 
+/** Right after a message was read, "reply on my way" and "call back" mean its sender. */
+function withConversationContact(u: Understanding, memory: Memory): Understanding {
+  const follows = memory.last?.intent === 'messaging.read' || memory.last?.intent === 'messaging.send';
+  if (!follows || !memory.contact || u.slots.contact !== undefined || u.slots.number !== undefined) return u;
+  if (u.intent !== 'messaging.send' && u.intent !== 'phone.call') return u;
+  const missing = (u.missing ?? []).filter((m) => m !== 'contact');
+  const filled: Understanding = { ...u, slots: { ...u.slots, contact: memory.contact } };
+  if (missing.length > 0) filled.missing = missing;
+  else delete filled.missing;
+  return filled;
+}
+
 function remember(memory: Memory, u: Understanding): Memory {
   const next: Memory = { ...memory, last: { intent: u.intent, slots: u.slots } };
   if (typeof u.slots.contact === 'string') next.contact = u.slots.contact;
@@ -228,7 +240,7 @@ export const dialogueMachine = setup({
     }),
     takeUnderstanding: assign(({ context, event }) => {
       if (event.type !== 'UNDERSTOOD') return {};
-      const queue = event.understandings.map((u) => resolve(u, context.memory));
+      const queue = event.understandings.map((u) => resolve(withConversationContact(u, context.memory), context.memory));
       // Who and where was mentioned counts from the moment it is heard, done or not ("text Sari" … "call her").
       const memory = queue.reduce<Memory>((m, u) => ({ ...m, ...(typeof u.slots.contact === 'string' ? { contact: u.slots.contact } : {}), ...(typeof u.slots.destination === 'string' ? { place: u.slots.destination } : {}) }), context.memory);
       return { lang: event.lang, memory, turn: { ...context.turn, lang: event.lang, queue } };
@@ -332,7 +344,7 @@ export const dialogueMachine = setup({
       const trace = { ...(context.turn.trace ?? traceOf(context.turn, done, 'allow')), actions: event.outcome.actions };
       const spokenOnly = context.turn.spokenOnly;
       sayIn(enqueue, context, { speech: event.outcome.say, trace, ...(event.outcome.card && !spokenOnly ? { card: event.outcome.card } : {}), spokenOnly });
-      enqueue.assign({ memory: remember(context.memory, done), turn: { ...context.turn, queue: rest, trace: null, spokenOnly: false } });
+      enqueue.assign({ memory: { ...remember(context.memory, done), ...event.outcome.mentions }, turn: { ...context.turn, queue: rest, trace: null, spokenOnly: false } });
     }),
     sayUnavailable: enqueueActions(({ context, enqueue }) => {
       // Declared but not built yet: said honestly; the rest of the queue stops here.
