@@ -3,8 +3,10 @@
 //   kemudi ask   [--lang xx] [--speed kmh] [--gear P|R|N|D] "text" ["next turn" …]   headless turns, JSON lines
 //   kemudi ask   [--lang xx] --scenario file.yaml ["turn after it" …]                 a scenario headless, JSON lines
 //   kemudi parse [--lang xx] ["text"]                          NLU as JSON lines (stdin when no text)
+//   kemudi contacts import FILE.vcf | list                     the address book, JSON lines
 import { parseArgs } from 'node:util';
 import { runAsk } from './ask.js';
+import { runContacts } from './contacts.js';
 import { runParse } from './parse.js';
 import { runSim } from './sim.js';
 import { InputError, UsageError } from './usage.js';
@@ -19,6 +21,10 @@ const USAGE = `usage: kemudi <command> [options]
                                                       run a scenario headless to its end; JSON lines
   parse  [--lang en|id|zh] ["text"]                   understand text; JSON lines {"id","text","lang"} on stdin
                                                       give {"id","intent","slots","source","ms"} on stdout
+  contacts import FILE.vcf                            import a vCard 3.0/4.0 address book into the data dir
+                                                      (again: updates by UID); one JSON line with
+                                                      {"file","imported","updated","skipped","errors"}
+  contacts list                                       the stored contacts, one JSON line each
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -39,6 +45,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'parse': {
         const { values, positionals } = parseArgs({ args: rest, options: { lang: { type: 'string' } }, allowPositionals: true, strict: true });
         return await runParse(values, positionals);
+      }
+      case 'contacts': {
+        const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true, strict: true });
+        return runContacts(positionals);
       }
       case undefined:
       case 'help':
