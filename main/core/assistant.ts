@@ -8,7 +8,7 @@ import type { VehicleSignals } from '../../common/vss.js';
 import type { IntentCatalog } from '../nlu/catalog.js';
 import type { HistoryStore } from '../storage/history.js';
 import { provideDialogue } from './dialogue/actors.js';
-import type { DialogueEmitted, DialogueTimings } from './dialogue/machine.js';
+import type { DialogueEmitted, DialogueTimings, Resolve } from './dialogue/machine.js';
 import type { IntentHandler, Nlu, Policy, Responses, Speech, VehicleBus } from './ports.js';
 
 /** Simulator-only controls, present only when the core runs with the simulated car. The panel's controls
@@ -41,6 +41,8 @@ export interface AssistantDeps {
   clock?: ActorOptions<AnyActorLogic>['clock'];
   /** Dialogue timings; headless use (the CLI, tests) says 0 for speech and follow-up. */
   timings?: Partial<DialogueTimings>;
+  /** Slot resolution against what the car knows (the address book); without it, names are taken as said. */
+  resolve?: Resolve;
 }
 
 export type EventListener = (event: Event) => void;
@@ -101,6 +103,7 @@ export class Assistant {
       input: {
         lang: deps.lang ?? 'en',
         ...(deps.timings ? { timings: deps.timings } : {}),
+        ...(deps.resolve ? { resolve: deps.resolve } : {}),
         // The policy is asked with the car as it is at that moment.
         decide: (u) => deps.policy.decide(u.intent, u.slots, deps.vehicle.snapshot()),
         render: (speech, lang) => this.render(speech, lang),

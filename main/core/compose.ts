@@ -1,20 +1,26 @@
 // The composition root: builds an Assistant from the real parts. Shells (sim server, Electron, CLI)
 // call this and nothing deeper, so all of them run the same core.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Lang } from '../../common/contract.js';
 import type { Powertrain, VehicleSignals } from '../../common/vss.js';
 import { IntentCatalog } from '../nlu/catalog.js';
 import { NluEngine } from '../nlu/index.js';
 import { TemplateMatcher } from '../nlu/sentences.js';
 import { readModels, trainAll, type NluModels } from '../nlu/train.js';
+import { contactResolver, messagingHandlers } from '../services/messaging/handlers.js';
+import { Outbox } from '../services/messaging/outbox.js';
+import { SimulatedPhone } from '../services/messaging/simulated-phone.js';
 import { vehicleHandlers } from '../services/vehicle/handlers.js';
+import { ContactStore } from '../storage/contacts.js';
+import { MessageStore } from '../storage/messages.js';
+import { importVcardFile } from '../storage/vcard.js';
 import { SimulatorController, type ScenarioHooks } from '../simulator/controller.js';
 import { SimulatedVehicle } from '../simulator/vehicle.js';
 import { type Db, openDatabase } from '../storage/db.js';
 import { HistoryStore } from '../storage/history.js';
 import { Assistant, type AssistantDeps } from './assistant.js';
 import type { DialogueTimings } from './dialogue/machine.js';
-import { dataDir, intentsDir, nluModelsFile, scenariosDir } from './paths.js';
+import { addressBookFile, dataDir, intentsDir, nluModelsFile, scenariosDir } from './paths.js';
 import { SafetyPolicy } from './policy/policy.js';
 import { ResponseCatalog } from './responses.js';
 
@@ -59,6 +65,8 @@ export interface SimulatedAssistantOptions {
    *  headless one (the CLI, tests) takes no time to speak and has no follow-up window. */
   timings?: Partial<DialogueTimings>;
   clock?: AssistantDeps['clock'];
+  /** A .vcf loaded into an empty address book (default: scenarios/address-book.vcf); null loads none. */
+  addressBook?: string | null;
 }
 
 /** Headless: answers take no time to say, and a turn ends back in idle. */
@@ -67,6 +75,11 @@ export const HEADLESS_TIMINGS: Partial<DialogueTimings> = { speechMs: () => 0, f
 export interface SimulatedAssistant {
   assistant: Assistant;
   vehicle: SimulatedVehicle;
+  /** The simulated handset: messages out through the outbox, messages in, calls. */
+  phone: SimulatedPhone;
+  contacts: ContactStore;
+  messages: MessageStore;
+  outbox: Outbox;
   /** The simulator panel's controls: driving, parking, scenarios. */
   simulator: SimulatorController;
   db: Db;
@@ -76,13 +89,23 @@ export interface SimulatedAssistant {
 export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}): SimulatedAssistant {
   const knowledge = options.knowledge ?? loadKnowledge();
   const vehicle = new SimulatedVehicle(options.start, options.powertrain ? { powertrain: options.powertrain } : {});
-  const db = openDatabase(options.database ?? join(dataDir(), 'kemudi.db'), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const database = options.database ?? join(dataDir(), 'kemudi.db');
+  const db = openDatabase(database, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const contacts = new ContactStore(db);
+  // The simulator starts with a sample address book (en, id and zh names) when it has none.
+  if (contacts.all().length === 0 && options.addressBook !== null) importVcardFile(contacts, options.addressBook ?? addressBookFile(), { source: 'simulator' });
+  const messages = new MessageStore(db);
+  const phone = new SimulatedPhone({ file: database === ':memory:' ? ':memory:' : join(dirname(database), 'simulated-phone.db'), db });
+  const outbox = new Outbox(db, phone);
   const simulator = new SimulatorController(vehicle, {
     ...options.scenarioHooks,
-    // A scenario's incoming message goes to the driver like a phone's would: offered when free.
+    // A scenario's incoming message arrives on the phone (and in the inbox), then is offered when the driver is free.
     onMessage: (message) => {
       options.scenarioHooks?.onMessage?.(message);
-      void assistant.incoming(message.from, message.text, message.lang ?? options.lang ?? 'en');
+      const from = contacts.resolve(message.from)[0]?.contact;
+      const number = from?.numbers[0]?.number ?? message.from;
+      phone.receive({ from: number, body: message.text, ...(message.lang ? { lang: message.lang } : {}), ...(from ? { contactId: from.id } : {}) });
+      void assistant.incoming(from?.name ?? message.from, message.text, message.lang ?? options.lang ?? 'en');
     },
     scenariosDir: options.scenariosDir === undefined ? scenariosDir() : options.scenariosDir,
     ...(options.start ? { start: options.start } : {}),
@@ -95,7 +118,8 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     nlu: knowledge.nlu,
     policy: new SafetyPolicy(knowledge.catalog),
     vehicle,
-    handlers: { ...vehicleHandlers },
+    handlers: { ...vehicleHandlers, ...messagingHandlers({ contacts, messages, outbox, phone }) },
+    resolve: contactResolver(contacts),
     responses: knowledge.responses,
     history: new HistoryStore(db),
     simulator,
@@ -103,13 +127,22 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     timings: options.timings ?? (options.realtime ? {} : HEADLESS_TIMINGS),
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  if (options.realtime) vehicle.startRealtime();
+  if (options.realtime) {
+    vehicle.startRealtime();
+    outbox.start();
+  }
   return {
     assistant,
     vehicle,
+    phone,
+    contacts,
+    messages,
+    outbox,
     simulator,
     db,
     close() {
+      outbox.stop();
+      phone.close();
       vehicle.stopRealtime();
       simulator.dispose();
       assistant.dispose();

@@ -40,3 +40,8 @@ export const rendererDir = (): string => join(projectRoot(), 'dist', 'renderer')
 export const nluModelsFile = (): string => join(projectRoot(), 'dist', 'nlu', 'models.json');
 /** The example scenarios the simulator panel offers (`kemudi sim --scenario` takes any file). */
 export const scenariosDir = (): string => join(projectRoot(), 'scenarios');
+
+/** The simulator's sample address book (names in en, id and zh), loaded into an empty one. */
+export function addressBookFile(): string {
+  return join(scenariosDir(), 'address-book.vcf');
+}

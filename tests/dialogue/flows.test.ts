@@ -50,8 +50,8 @@ describe('wake, listen, give up', () => {
 
 describe('slot filling over several turns', () => {
   it.each([
-    ['text Sari', "I'm running late", 'en', 'What should I say to sari?', 'Send "I\'m running late" to sari? Should I go ahead?', 'yes'],
-    ['kirim pesan ke Sari', 'aku telat', 'id', 'Mau bilang apa ke sari?', 'Kirim "aku telat" ke sari? Lanjutkan?', 'iya'],
+    ['text Budi', "I'm running late", 'en', 'What should I say to budi?', 'Send "I\'m running late" to Budi Santoso? Should I go ahead?', 'yes'],
+    ['kirim pesan ke Budi', 'aku telat', 'id', 'Mau bilang apa ke budi?', 'Kirim "aku telat" ke Budi Santoso? Lanjutkan?', 'iya'],
     ['给王伟发短信', '我晚点到', 'zh', '要对王伟说什么？', '把“我晚点到”发给王伟？要继续吗？', '好的'],
   ] as const)('"%s" → asks for the body → reads it back → a yes sends it', async (request, body, lang, ask, readBack, yes) => {
     const c = car();
@@ -60,7 +60,6 @@ describe('slot filling over several turns', () => {
     await c.say(body, lang);
     expect([c.state(), c.said().at(-1)]).toEqual(['confirming', readBack]);
     await c.say(yes, lang);
-    // Sending arrives with messaging (its own issue): the core says so honestly, after the yes.
     const last = c.events.filter((e): e is ResponseEvent => e.type === 'response').at(-1);
     expect(last?.trace).toMatchObject({ intent: 'messaging.send', slots: { body }, policy: 'confirm' });
     c.sim.close();
@@ -68,9 +67,9 @@ describe('slot filling over several turns', () => {
 
   it('re-prompts once when the answer does not come, then gives up', async () => {
     const c = car();
-    await c.say('text Sari', 'en');
+    await c.say('text Budi', 'en');
     c.wait(8000);
-    expect([c.state(), c.said().filter((s) => s === 'What should I say to sari?').length]).toEqual(['clarifying', 2]);
+    expect([c.state(), c.said().filter((s) => s === 'What should I say to budi?').length]).toEqual(['clarifying', 2]);
     c.wait(8000);
     expect([c.state(), c.said().at(-1)]).toEqual(['idle', "Okay, I'll be here if you need me."]);
     c.sim.close();
@@ -244,11 +243,11 @@ describe('context for follow-ups', () => {
 
   it('"call her" calls the person just mentioned', async () => {
     const c = car();
-    await c.say('text Sari', 'en');
+    await c.say('text Budi', 'en');
     await c.say('cancel', 'en');
-    await c.say('call her', 'en');
+    await c.say('call him', 'en');
     const last = c.events.filter((e): e is ResponseEvent => e.type === 'response').at(-1);
-    expect(last?.trace).toMatchObject({ intent: 'phone.call', slots: { contact: 'sari' } });
+    expect(last?.trace).toMatchObject({ intent: 'phone.call', slots: { contact: 'Budi Santoso' } });
     c.sim.close();
   });
 });

@@ -231,7 +231,10 @@ export const dialogueMachine = setup({
     }),
     /** The transcript of an utterance the NLU did not need to read (a yes, a slot's answer, cancel). */
     hear: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type === 'UTTERANCE') enqueue.emit({ type: 'heard', text: event.text.trim(), lang: event.lang ?? context.lang });
+      if (event.type !== 'UTTERANCE') return;
+      enqueue.emit({ type: 'heard', text: event.text.trim(), lang: event.lang ?? context.lang });
+      // "Iya" answers in Indonesian: what follows is said in Indonesian too.
+      if (event.lang && event.lang !== context.lang) enqueue.assign({ lang: event.lang, turn: { ...context.turn, lang: event.lang } });
     }),
     /** The transcript of what the NLU read, in the language it found. */
     hearUnderstood: enqueueActions(({ context, event, enqueue }) => {
