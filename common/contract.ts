@@ -47,6 +47,8 @@ export const IntentCommand = z.strictObject({
 export const ConfirmCommand = z.strictObject({ type: z.literal('confirm'), id });
 export const CancelCommand = z.strictObject({ type: z.literal('cancel'), id });
 export const WakeCommand = z.strictObject({ type: z.literal('wake'), id });
+/** Ends the phone call in progress (the call banner's button). */
+export const HangUpCommand = z.strictObject({ type: z.literal('hangup'), id });
 /** Simulator only: set vehicle signals directly (speed, gear, …). */
 export const SimSetCommand = z.strictObject({ type: z.literal('sim.set'), id, signals: signalPatch });
 /** Simulator only: back to the starting vehicle. */
@@ -79,6 +81,7 @@ export const Command = z.discriminatedUnion('type', [
   ConfirmCommand,
   CancelCommand,
   WakeCommand,
+  HangUpCommand,
   SimSetCommand,
   SimResetCommand,
   SimDriveCommand,
@@ -195,12 +198,28 @@ export const SimEvent = z.strictObject({
   scenario: SimScenarioStatus.nullable(),
 });
 
-export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent]);
+export const CALL_STATES = ['dialing', 'active', 'ended'] as const;
+/** The phone call shown in the call banner; null when there is none. */
+export const CallEvent = z.strictObject({
+  type: z.literal('call'),
+  call: z
+    .strictObject({
+      state: z.enum(CALL_STATES),
+      name: z.string().max(200),
+      number: z.string().max(32),
+      /** When the other side answered (ms since the epoch), for the banner's timer. */
+      answeredAt: z.number().nullable(),
+    })
+    .nullable(),
+});
+
+export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent, CallEvent]);
 export type Event = z.infer<typeof Event>;
 export type StateEvent = z.infer<typeof StateEvent>;
 export type ResponseEvent = z.infer<typeof ResponseEvent>;
 export type ErrorEvent = z.infer<typeof ErrorEvent>;
 export type SimEvent = z.infer<typeof SimEvent>;
+export type CallEvent = z.infer<typeof CallEvent>;
 export type SimScenarioInfo = z.infer<typeof SimScenarioInfo>;
 export type SimScenarioStatus = z.infer<typeof SimScenarioStatus>;
 export type SimTimelineStep = z.infer<typeof SimTimelineStep>;

@@ -2,7 +2,7 @@
 // dialogue machine (dialogue/machine.ts), which runs NLU → policy → handler → response; this host
 // turns its snapshots and what it says into contract events, and keeps the history.
 import { type Actor, type ActorOptions, type AnyActorLogic, createActor, waitFor } from 'xstate';
-import type { Command, DialogueState, Event, Lang, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
+import type { CallEvent, Command, DialogueState, Event, Lang, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
 import { err, ok, type Result } from '../../common/result.js';
 import type { VehicleSignals } from '../../common/vss.js';
 import type { IntentCatalog } from '../nlu/catalog.js';
@@ -26,6 +26,13 @@ export interface SimulatorControls {
   onStatus?(listener: (event: SimEvent) => void): () => void;
 }
 
+/** The phone as the screen sees it: the call in progress, and hanging up. */
+export interface PhoneControls {
+  call(): CallEvent['call'];
+  hangUp(): Result<void>;
+  onChange(listener: (call: CallEvent['call']) => void): () => void;
+}
+
 export interface AssistantDeps {
   catalog: IntentCatalog;
   nlu: Nlu;
@@ -43,6 +50,7 @@ export interface AssistantDeps {
   timings?: Partial<DialogueTimings>;
   /** Slot resolution against what the car knows (the address book); without it, names are taken as said. */
   resolve?: Resolve;
+  phone?: PhoneControls;
 }
 
 export type EventListener = (event: Event) => void;
@@ -92,6 +100,7 @@ export class Assistant {
   private failedInTurn: string | null = null;
   private readonly unsubscribe: () => void;
   private readonly unsubscribeSim: () => void;
+  private readonly unsubscribePhone: () => void;
   private readonly now: () => number;
 
   constructor(private readonly deps: AssistantDeps) {
@@ -127,6 +136,7 @@ export class Assistant {
     // Any change to the car (a handler, the simulator, a scenario) reaches the UI at once.
     this.unsubscribe = deps.vehicle.subscribe(() => this.emit(this.snapshot()));
     this.unsubscribeSim = deps.simulator?.onStatus?.((event) => this.emit(event)) ?? (() => undefined);
+    this.unsubscribePhone = deps.phone?.onChange((call) => this.emit({ type: 'call', call })) ?? (() => undefined);
   }
 
   on(listener: EventListener): () => void {
@@ -142,7 +152,8 @@ export class Assistant {
   /** What a screen that just connected needs: the state, and in the simulator its panel's status. */
   initialEvents(): Event[] {
     const sim = this.deps.simulator?.status?.();
-    return sim ? [this.snapshot(), sim] : [this.snapshot()];
+    const phone = this.deps.phone;
+    return [this.snapshot(), ...(sim ? [sim] : []), ...(phone ? [{ type: 'call' as const, call: phone.call() }] : [])];
   }
 
   /** Handles one command after those before it, resolving once the dialogue has settled. Resolves with a
@@ -178,6 +189,7 @@ export class Assistant {
     this.actor.stop();
     this.unsubscribe();
     this.unsubscribeSim();
+    this.unsubscribePhone();
     this.listeners.clear();
   }
 
@@ -218,6 +230,11 @@ export class Assistant {
       case 'wake':
         this.actor.send({ type: 'WAKE' });
         break;
+      case 'hangup': {
+        const result = this.deps.phone ? this.deps.phone.hangUp() : err('not_allowed', 'there is no phone');
+        if (!result.ok) return this.refuse(result.error.code, result.error.message, command.id);
+        return ok(undefined);
+      }
       case 'sim.set':
       case 'sim.reset':
       case 'sim.drive':

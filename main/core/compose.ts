@@ -9,7 +9,7 @@ import { TemplateMatcher } from '../nlu/sentences.js';
 import { readModels, trainAll, type NluModels } from '../nlu/train.js';
 import { contactResolver, messagingHandlers } from '../services/messaging/handlers.js';
 import { Outbox } from '../services/messaging/outbox.js';
-import { SimulatedPhone } from '../services/messaging/simulated-phone.js';
+import { type Call, SimulatedPhone } from '../services/messaging/simulated-phone.js';
 import { vehicleHandlers } from '../services/vehicle/handlers.js';
 import { ContactStore } from '../storage/contacts.js';
 import { MessageStore } from '../storage/messages.js';
@@ -18,7 +18,9 @@ import { SimulatorController, type ScenarioHooks } from '../simulator/controller
 import { SimulatedVehicle } from '../simulator/vehicle.js';
 import { type Db, openDatabase } from '../storage/db.js';
 import { HistoryStore } from '../storage/history.js';
-import { Assistant, type AssistantDeps } from './assistant.js';
+import type { CallEvent } from '../../common/contract.js';
+import { err, ok } from '../../common/result.js';
+import { Assistant, type AssistantDeps, type PhoneControls } from './assistant.js';
 import type { DialogueTimings } from './dialogue/machine.js';
 import { addressBookFile, dataDir, intentsDir, nluModelsFile, scenariosDir } from './paths.js';
 import { SafetyPolicy } from './policy/policy.js';
@@ -86,6 +88,25 @@ export interface SimulatedAssistant {
   close(): void;
 }
 
+/** The call banner's view of the simulated phone: who is on the line, and hanging up. */
+function phoneControls(phone: SimulatedPhone, contacts: ContactStore): PhoneControls {
+  const view = (call: Call | null): CallEvent['call'] => {
+    if (!call) return null;
+    const name = (call.contactId !== null ? contacts.get(call.contactId)?.name : undefined) ?? contacts.byNumber(call.number)?.name ?? call.number;
+    return { state: call.state, name, number: call.number, answeredAt: call.answeredAt };
+  };
+  return {
+    call: () => view(phone.current()),
+    hangUp: () => {
+      const call = phone.current();
+      if (!call) return err('not_allowed', 'there is no call to end');
+      const ended = phone.hangUp(call.id);
+      return ended.ok ? ok(undefined) : ended;
+    },
+    onChange: (listener) => phone.onCall((call) => listener(view(call))),
+  };
+}
+
 export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}): SimulatedAssistant {
   const knowledge = options.knowledge ?? loadKnowledge();
   const vehicle = new SimulatedVehicle(options.start, options.powertrain ? { powertrain: options.powertrain } : {});
@@ -95,7 +116,10 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
   // The simulator starts with a sample address book (en, id and zh names) when it has none.
   if (contacts.all().length === 0 && options.addressBook !== null) importVcardFile(contacts, options.addressBook ?? addressBookFile(), { source: 'simulator' });
   const messages = new MessageStore(db);
-  const phone = new SimulatedPhone({ file: database === ':memory:' ? ':memory:' : join(dirname(database), 'simulated-phone.db'), db });
+  // The phone keeps the simulator's time (wall-clock dates, advanced by the simulated clock), so a call
+  // is answered after three seconds of simulated driving, in tests as live.
+  const epoch = Date.now();
+  const phone = new SimulatedPhone({ file: database === ':memory:' ? ':memory:' : join(dirname(database), 'simulated-phone.db'), db, now: () => epoch + vehicle.now() });
   const outbox = new Outbox(db, phone);
   const simulator = new SimulatorController(vehicle, {
     ...options.scenarioHooks,
@@ -120,6 +144,7 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     vehicle,
     handlers: { ...vehicleHandlers, ...messagingHandlers({ contacts, messages, outbox, phone }) },
     resolve: contactResolver(contacts),
+    phone: phoneControls(phone, contacts),
     responses: knowledge.responses,
     history: new HistoryStore(db),
     simulator,
@@ -127,6 +152,8 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     timings: options.timings ?? (options.realtime ? {} : HEADLESS_TIMINGS),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  // The phone's calls move on with the simulated clock (dialing → active when the other side answers).
+  const stopTicking = vehicle.onTick(() => phone.tick());
   if (options.realtime) {
     vehicle.startRealtime();
     outbox.start();
@@ -141,6 +168,7 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     simulator,
     db,
     close() {
+      stopTicking();
       outbox.stop();
       phone.close();
       vehicle.stopRealtime();

@@ -127,3 +127,28 @@ describe('messaging edge cases', () => {
     t.sim.close();
   });
 });
+
+describe('calls', () => {
+  it('shows the call as it rings, connects and ends, and hangs up by touch', async () => {
+    const t = car();
+    const calls: unknown[] = [];
+    t.sim.assistant.on((e) => {
+      if (e.type === 'call') calls.push(e.call && [e.call.state, e.call.name, e.call.number]);
+    });
+    expect(t.sim.assistant.initialEvents().find((e) => e.type === 'call')).toEqual({ type: 'call', call: null });
+    await t.say('call Budi', 'en');
+    t.sim.vehicle.advance(3_500); // the other side answers after three seconds
+    expect((await t.sim.assistant.handle({ type: 'hangup' })).ok).toBe(true);
+    expect(calls).toEqual([
+      ['dialing', 'Budi Santoso', '+6281110007803'],
+      ['active', 'Budi Santoso', '+6281110007803'],
+      ['ended', 'Budi Santoso', '+6281110007803'],
+    ]);
+    // The call log keeps it.
+    const logged = t.sim.db.prepare('SELECT number, direction, state FROM calls').all();
+    expect(logged).toEqual([{ number: '+6281110007803', direction: 'outgoing', state: 'ended' }]);
+    // Nothing left to hang up: a typed error, not a crash.
+    expect(await t.sim.assistant.handle({ type: 'hangup' })).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+    t.sim.close();
+  });
+});

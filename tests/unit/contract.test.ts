@@ -9,6 +9,7 @@ describe('contract: commands', () => {
     { type: 'confirm' },
     { type: 'cancel', id: 'x' },
     { type: 'wake' },
+    { type: 'hangup' },
     { type: 'sim.set', signals: { 'Vehicle.Speed': 90, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' } },
     { type: 'sim.reset' },
     { type: 'sim.drive', speed: 80 },
@@ -105,6 +106,8 @@ describe('contract: events', () => {
           running: true,
         },
       },
+      { type: 'call', call: { state: 'dialing', name: 'Budi Santoso', number: '+6281110007803', answeredAt: null } },
+      { type: 'call', call: null },
     ];
     for (const event of events) expect(decodeEvent(event)).toEqual({ ok: true, value: event });
   });
@@ -114,6 +117,7 @@ describe('contract: events', () => {
     expect(decodeEvent({ type: 'error', code: 'oops', message: '' }).ok).toBe(false);
     expect(decodeEvent({ type: 'response', text: 1, lang: 'en' }).ok).toBe(false);
     expect(decodeEvent({ type: 'sim', scenarios: [] }).ok).toBe(false);
+    expect(decodeEvent({ type: 'call', call: { state: 'ringing', name: 'x', number: '1', answeredAt: null } }).ok).toBe(false);
     expect(decodeEvent({ type: 'sim', scenarios: [{ name: '../x.yaml', title: 'x', description: '' }], scenario: null }).ok).toBe(false);
     const status = { name: 'x.yaml', title: 'x', elapsedS: 0, durationS: 1, steps: [], running: false };
     expect(decodeEvent({ type: 'sim', scenarios: [], scenario: status }).ok).toBe(true);

@@ -65,6 +65,14 @@ describe('renderer state: reduce', () => {
     expect(reduce(initialUi(), { type: 'response', text: 'Headlights on.', lang: 'en' }).turns[0]).not.toHaveProperty('spokenOnly');
   });
 
+  it('shows a call while it rings or is connected, and drops it when it ends', () => {
+    const call = { state: 'active' as const, name: 'Budi Santoso', number: '+6281110007803', answeredAt: 1 };
+    let ui = reduce(initialUi(), { type: 'call', call });
+    expect(ui.call).toEqual(call);
+    ui = reduce(ui, { type: 'call', call: { ...call, state: 'ended' } });
+    expect(ui.call).toBeNull();
+  });
+
   it('keeps the latest state and only the newest turns', () => {
     let ui = reduce(initialUi(), stateEvent({ 'Vehicle.Speed': 10 }));
     ui = reduce(ui, stateEvent({ 'Vehicle.Speed': 20 }));

@@ -1,3 +1,4 @@
+import { CallBanner } from '../components/CallBanner.js';
 import { Composer } from '../components/Composer.js';
 import { ConfirmBar } from '../components/ConfirmBar.js';
 import { Conversation } from '../components/Conversation.js';
@@ -13,6 +14,7 @@ export function Home({ store }: { store: Store }) {
     <div class={simulator ? 'home home-sim' : 'home'}>
       <StatusStrip store={store} />
       <main class="home-main">
+        <CallBanner store={store} />
         <Conversation store={store} />
         <ConfirmBar store={store} />
       </main>

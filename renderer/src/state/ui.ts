@@ -1,6 +1,6 @@
 // What the screen shows, as a pure reduction of contract events. No DOM and no signals here,
 // so the unit tests run it in plain Node.
-import type { Card, Event as KemudiEvent, Lang, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot } from '../../../common/contract.js';
+import type { CallEvent, Card, Event as KemudiEvent, Lang, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot } from '../../../common/contract.js';
 import type { SignalPath } from '../../../common/vss.js';
 import type { TransportKind } from '../transport/types.js';
 
@@ -24,6 +24,8 @@ export interface UiState {
   notice: Notice | null;
   /** The simulator panel's status (scenarios, timeline); null outside the simulator. */
   sim: SimEvent | null;
+  /** The phone call in progress, for the call banner; null when there is none. */
+  call: CallEvent['call'];
   nextId: number;
 }
 
@@ -31,7 +33,7 @@ export interface UiState {
 export const MAX_TURNS = 50;
 
 export function initialUi(): UiState {
-  return { state: null, turns: [], interim: null, notice: null, sim: null, nextId: 1 };
+  return { state: null, turns: [], interim: null, notice: null, sim: null, call: null, nextId: 1 };
 }
 
 function addTurn(ui: UiState, turn: Turn): UiState {
@@ -57,6 +59,9 @@ export function reduce(ui: UiState, event: KemudiEvent): UiState {
       return notify(ui, event.code, event.message);
     case 'sim':
       return { ...ui, sim: event };
+    case 'call':
+      // An ended call leaves the banner at once: the conversation already said so.
+      return { ...ui, call: event.call?.state === 'ended' ? null : event.call };
   }
 }
 
