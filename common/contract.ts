@@ -62,6 +62,19 @@ export const SimDriveCommand = z.strictObject({
 /** Simulator only: brake to a standstill, then shift to P. */
 export const SimParkCommand = z.strictObject({ type: z.literal('sim.park'), id });
 
+/** The longest sender and text a simulated incoming message takes: a name or number, an SMS-sized text. */
+export const MAX_SENDER_CHARS = 100;
+export const MAX_MESSAGE_CHARS = 500;
+/** Simulator only: a text message arrives from `from` (a name in the address book, or a number), as a
+ *  scenario's message step does: stored in the inbox, then offered to the driver when free. */
+export const SimMessageCommand = z.strictObject({
+  type: z.literal('sim.message'),
+  id,
+  from: z.string().trim().min(1).max(MAX_SENDER_CHARS),
+  text: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+  lang: Lang.optional(),
+});
+
 /** A scenario is named by its file name in the scenarios folder: never a path, so nothing outside it can be read. */
 export const SCENARIO_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*\.ya?ml$/;
 export const ScenarioFileName = z.string().max(100).regex(SCENARIO_FILE_NAME, 'a scenario file name such as monaco-harbour.yaml');
@@ -87,6 +100,7 @@ export const Command = z.discriminatedUnion('type', [
   SimDriveCommand,
   SimParkCommand,
   SimScenarioCommand,
+  SimMessageCommand,
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -196,6 +210,8 @@ export const SimEvent = z.strictObject({
   type: z.literal('sim'),
   scenarios: z.array(SimScenarioInfo),
   scenario: SimScenarioStatus.nullable(),
+  /** The address book's names, sorted, for the panel's incoming-message picker; absent without one. */
+  contacts: z.array(z.string().max(200)).optional(),
 });
 
 export const CALL_STATES = ['dialing', 'active', 'ended'] as const;

@@ -21,6 +21,8 @@ export interface SimulatorControls {
   /** Brake to a standstill, then P. */
   park?(): Result<void>;
   scenario?(action: SimScenarioAction, name?: string): Result<void>;
+  /** A text message arrives from a contact (by name) or a number, as in a scenario's message step. */
+  message?(from: string, text: string, lang?: Lang): Result<void>;
   /** The scenarios on offer and the timeline of the one loaded. */
   status?(): SimEvent;
   onStatus?(listener: (event: SimEvent) => void): () => void;
@@ -69,6 +71,8 @@ function simulate(sim: SimulatorControls, command: SimulatorCommand): Result<voi
       return sim.park ? sim.park() : missing();
     case 'sim.scenario':
       return sim.scenario ? sim.scenario(command.action, command.name) : missing();
+    case 'sim.message':
+      return sim.message ? sim.message(command.from, command.text, command.lang) : missing();
   }
 }
 
@@ -239,7 +243,8 @@ export class Assistant {
       case 'sim.reset':
       case 'sim.drive':
       case 'sim.park':
-      case 'sim.scenario': {
+      case 'sim.scenario':
+      case 'sim.message': {
         const sim = this.deps.simulator;
         if (!sim) return this.refuse('not_allowed', `${command.type} works only in the simulator`, command.id);
         const result = simulate(sim, command);

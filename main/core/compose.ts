@@ -107,6 +107,11 @@ function phoneControls(phone: SimulatedPhone, contacts: ContactStore): PhoneCont
   };
 }
 
+/** Every name in the address book once, in alphabetical order. */
+function addressBookNames(contacts: ContactStore): string[] {
+  return [...new Set(contacts.all().map((contact) => contact.name))].sort((a, b) => a.localeCompare(b));
+}
+
 export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}): SimulatedAssistant {
   const knowledge = options.knowledge ?? loadKnowledge();
   const vehicle = new SimulatedVehicle(options.start, options.powertrain ? { powertrain: options.powertrain } : {});
@@ -123,14 +128,16 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
   const outbox = new Outbox(db, phone);
   const simulator = new SimulatorController(vehicle, {
     ...options.scenarioHooks,
-    // A scenario's incoming message arrives on the phone (and in the inbox), then is offered when the driver is free.
-    onMessage: (message) => {
-      options.scenarioHooks?.onMessage?.(message);
+    // An incoming message (a scenario's step, or the panel) arrives on the phone (and in the inbox), then is
+    // offered when the driver is free, even when the phone could not store it, as a scenario always did.
+    receive: (message) => {
       const from = contacts.resolve(message.from)[0]?.contact;
       const number = from?.numbers[0]?.number ?? message.from;
-      phone.receive({ from: number, body: message.text, ...(message.lang ? { lang: message.lang } : {}), ...(from ? { contactId: from.id } : {}) });
+      const received = phone.receive({ from: number, body: message.text, ...(message.lang ? { lang: message.lang } : {}), ...(from ? { contactId: from.id } : {}) });
       void assistant.incoming(from?.name ?? message.from, message.text, message.lang ?? options.lang ?? 'en');
+      return received.ok ? ok(undefined) : received;
     },
+    contacts: () => addressBookNames(contacts),
     scenariosDir: options.scenariosDir === undefined ? scenariosDir() : options.scenariosDir,
     ...(options.start ? { start: options.start } : {}),
     ...(options.simulatorReset ? { reset: options.simulatorReset } : {}),

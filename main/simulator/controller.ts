@@ -77,7 +77,7 @@ export function stepLabel(action: ScenarioAction): string {
 }
 
 export interface ScenarioHooks {
-  /** An incoming message step (until messaging has an inbox). */
+  /** An incoming message step, told before it is delivered (`kemudi sim` prints it). */
   onMessage?(message: ScenarioMessage): void;
   /** Every step as it fires; an expect step with its result. */
   onStep?(step: ScenarioStep, index: number, check?: ExpectCheck): void;
@@ -95,6 +95,11 @@ export interface SimulatorControllerOptions extends ScenarioHooks {
   say?(text: string, lang?: Lang): Promise<unknown> | void;
   /** Replaces what `sim.reset` does (kept for callers that wire their own). */
   reset?(): void;
+  /** Delivers an incoming message, from a scenario's step or the panel (`sim.message`); without it the
+   *  panel's messages are refused. */
+  receive?(message: ScenarioMessage): Result<void>;
+  /** The address book's names, sorted, for the panel's message picker. */
+  contacts?(): string[];
 }
 
 interface Loaded {
@@ -179,11 +184,18 @@ export class SimulatorController implements SimulatorControls {
     return ok(undefined);
   }
 
+  message(from: string, text: string, lang?: Lang): Result<void> {
+    if (!this.options.receive) return err('not_allowed', 'this simulator has no phone to receive messages');
+    return this.options.receive({ from, text, ...(lang ? { lang } : {}) });
+  }
+
   status(): SimEvent {
     return {
       type: 'sim',
       scenarios: this.scenarios().map(({ name, scenario }) => ({ name, title: scenario.name, description: scenario.description })),
       scenario: this.timeline(),
+      // Read each time, so a contact imported while the simulator runs shows on the next status.
+      ...(this.options.contacts ? { contacts: this.options.contacts() } : {}),
     };
   }
 
@@ -250,7 +262,10 @@ export class SimulatorController implements SimulatorControls {
     this.loaded?.runner.stop();
     const steps = entry.scenario.steps.length;
     const runner: ScenarioRunner = new ScenarioRunner(this.vehicle, entry.scenario, {
-      onMessage: (message) => this.options.onMessage?.(message),
+      onMessage: (message) => {
+        this.options.onMessage?.(message);
+        this.options.receive?.(message);
+      },
       onSay: async (text, lang) => {
         await this.options.say?.(text, lang);
       },

@@ -1,6 +1,6 @@
 // The simulator panel end to end: set a speed in the panel, see the UI restrict; park, see it relax;
-// play the Monaco scenario and watch its timeline move. The car's physics runs on the wall clock here,
-// as in `kemudi sim`, so every check waits for a state rather than for a time.
+// play the Monaco scenario and watch its timeline move; make a message arrive and have it read. The car's
+// physics runs on the wall clock here, as in `kemudi sim`, so every check waits for a state, not a time.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,13 +73,16 @@ if (!executablePath) warnSkipped('tests/e2e/sim-panel.test.ts');
     expect(await page.getByTestId('sim-detail-locks').textContent()).toContain('All locked');
     expect(await page.getByTestId('sim-detail-energy').textContent()).toContain('Fuel');
     expect(await panel().getByRole('combobox', { name: 'Scenario' }).locator('option').allTextContents()).toContain('Monaco harbour to Larvotto');
-    for (const name of ['Drive at 0 km/h', 'Drive at 30 km/h', 'Drive at 50 km/h', 'Drive at 80 km/h', 'Drive at 120 km/h', 'Park', 'Start scenario', 'Stop scenario', 'Reset scenario']) {
+    for (const name of ['Drive at 0 km/h', 'Drive at 30 km/h', 'Drive at 50 km/h', 'Drive at 80 km/h', 'Drive at 120 km/h', 'Park', 'Start scenario', 'Stop scenario', 'Reset scenario', 'Send message']) {
       const box = await button(name).boundingBox();
       expect(box, name).not.toBeNull();
       expect(box!.height, name).toBeGreaterThanOrEqual(76);
       expect(box!.width, name).toBeGreaterThanOrEqual(76);
     }
     expect((await page.getByRole('slider', { name: /Target speed/ }).boundingBox())!.height).toBeGreaterThanOrEqual(76);
+    for (const field of [panel().getByRole('combobox', { name: 'Message from' }), panel().getByRole('textbox', { name: 'Message text' }), panel().getByRole('combobox', { name: 'Message language' })]) {
+      expect((await field.boundingBox())!.height).toBeGreaterThanOrEqual(76);
+    }
   });
 
   it('set speed, see the UI restrict: the moving badge, the restriction line, a short conversation', async () => {
@@ -134,6 +137,27 @@ if (!executablePath) warnSkipped('tests/e2e/sim-panel.test.ts');
     await page.locator('[data-testid="sim-timeline"][data-state="Ready"]').waitFor();
     expect(await page.locator('[data-testid="sim-step"][data-done="true"]').count()).toBe(0);
     await page.getByTestId('sim-restrictions').filter({ hasText: 'Parked' }).waitFor();
+  });
+
+  it('makes a message arrive from the panel: offered in the conversation, read on a yes', async () => {
+    const from = panel().getByRole('combobox', { name: 'Message from' });
+    expect(await from.locator('option').allTextContents()).toEqual(expect.arrayContaining(['Sari Wulandari', 'Sari Dewi', '王伟']));
+    // Nothing to send until there is something to say.
+    expect(await button('Send message').isDisabled()).toBe(true);
+    await from.selectOption('Sari Wulandari');
+    const text = panel().getByRole('textbox', { name: 'Message text' });
+    await text.fill('Running late, sorry');
+    await panel().getByRole('combobox', { name: 'Message language' }).selectOption('en');
+    await button('Send message').click();
+    await page.getByTestId('response').filter({ hasText: 'New message from Sari Wulandari. Read it?' }).waitFor();
+    expect(await text.inputValue()).toBe('');
+    const sari = sim.contacts.resolve('Sari Wulandari')[0]?.contact;
+    expect(sim.messages.recent({ limit: 1, contactId: sari!.id })[0]).toMatchObject({ body: 'Running late, sorry', read: false });
+
+    await say('yes');
+    await page.getByTestId('response').filter({ hasText: 'Running late, sorry' }).waitFor();
+    expect(sim.messages.unreadCount(sari!.id)).toBe(0);
+    await page.screenshot({ path: join(resultsDir, 'sim-panel-message.png') });
   });
 
   it('hides and shows the panel from its toggle', async () => {

@@ -9,7 +9,7 @@ import { Assistant } from '../../main/core/assistant.js';
 import { createSimulatedAssistant, loadKnowledge, type SimulatedAssistant } from '../../main/core/compose.js';
 import { scenariosDir } from '../../main/core/paths.js';
 import { SafetyPolicy } from '../../main/core/policy/policy.js';
-import { listScenarios, PROGRESS_EVERY_MS, stepLabel } from '../../main/simulator/controller.js';
+import { listScenarios, PROGRESS_EVERY_MS, SimulatorController, stepLabel } from '../../main/simulator/controller.js';
 import type { ScenarioMessage } from '../../main/simulator/scenario.js';
 import { SimulatedVehicle } from '../../main/simulator/vehicle.js';
 
@@ -122,7 +122,33 @@ describe('simulator controls through the assistant', () => {
     const { sim } = open();
     const [state, status] = sim.assistant.initialEvents();
     expect(state?.type).toBe('state');
-    expect(status).toEqual({ type: 'sim', scenarios: [{ name: 'short.yaml', title: 'Short drive', description: 'A short test drive with a turn and a message.' }], scenario: null });
+    expect(status).toEqual({
+      type: 'sim',
+      scenarios: [{ name: 'short.yaml', title: 'Short drive', description: 'A short test drive with a turn and a message.' }],
+      scenario: null,
+      contacts: expect.any(Array),
+    });
+    // The sample address book's names for the message picker: each once, sorted.
+    const names = status?.type === 'sim' ? (status.contacts ?? []) : [];
+    expect(names).toEqual(expect.arrayContaining(['Sari Wulandari', 'Sari Dewi', 'Budi Santoso', '王伟', 'Mom']));
+    expect(names).toHaveLength(new Set(sim.contacts.all().map((contact) => contact.name)).size);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it('delivers sim.message as a scenario delivers its message step: in the inbox, then offered', async () => {
+    const { sim, events } = open();
+    const budi = sim.contacts.resolve('Budi Santoso')[0]?.contact;
+    expect(await sim.assistant.handle({ type: 'sim.message', from: 'budi santoso', text: 'Sudah sampai?', lang: 'id' })).toEqual({ ok: true, value: undefined });
+    // The offer is queued behind the command; a cancel queued behind it waits for it, then ends it.
+    await sim.assistant.handle({ type: 'cancel' });
+    expect(events.some((event) => event.type === 'response' && event.text === 'New message from Budi Santoso. Read it?')).toBe(true);
+    expect(sim.messages.recent({ limit: 5, unreadOnly: true }).map((m) => [m.contactId, m.body, m.lang])).toEqual([[budi?.id, 'Sudah sampai?', 'id']]);
+    // The scenario hook is told about a scenario's steps only, not about the panel's messages.
+    expect(messages).toEqual([]);
+
+    // A number not in the address book is stored under that number.
+    await sim.assistant.handle({ type: 'sim.message', from: '+6281299990000', text: 'Paket sudah dikirim' });
+    expect(sim.messages.recent({ limit: 1 })[0]).toMatchObject({ number: '+6281299990000', contactId: null, body: 'Paket sudah dikirim' });
   });
 
   it('starts a scenario from its start, plays its steps, and stops its clock at the end', async () => {
@@ -165,6 +191,8 @@ describe('simulator controls through the assistant', () => {
     // The failed expectation is marked; the others are not.
     expect(last?.steps.map((step) => step.failed === true)).toEqual([false, false, false, false, true, false]);
     expect(messages).toEqual([{ from: 'Sari', text: 'Where are you?' }]);
+    // The message step reached the inbox through the same delivery as the panel's sim.message.
+    expect(sim.messages.recent({ limit: 5, unreadOnly: true }).map((m) => m.body)).toEqual(['Where are you?']);
     expect(finished).toEqual(['Short drive']);
 
     // The clock stopped with the timeline; the car brakes and parks on its own.
@@ -263,6 +291,7 @@ describe('without the simulator', () => {
       { type: 'sim.drive', id: 'd', speed: 80 },
       { type: 'sim.park', id: 'p' },
       { type: 'sim.scenario', id: 's', action: 'start', name: 'monaco-harbour.yaml' },
+      { type: 'sim.message', id: 'm', from: 'Sari', text: 'Where are you?' },
     ] as const) {
       expect(await headUnit.handle(command)).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
     }
@@ -270,6 +299,7 @@ describe('without the simulator', () => {
       ['d', 'not_allowed'],
       ['p', 'not_allowed'],
       ['s', 'not_allowed'],
+      ['m', 'not_allowed'],
     ]);
     vehicle.advance(5000);
     expect(vehicle.get('Vehicle.Speed')).toBe(0);
@@ -290,6 +320,14 @@ describe('without the simulator', () => {
     });
     expect(await bare.handle({ type: 'sim.drive', speed: 30 })).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
     expect(await bare.handle({ type: 'sim.scenario', action: 'stop' })).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+    expect(await bare.handle({ type: 'sim.message', from: 'Sari', text: 'hi' })).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
     expect(await bare.handle({ type: 'sim.set', signals: { 'Vehicle.Speed': 30 } })).toEqual({ ok: true, value: undefined });
+  });
+
+  it('refuses messages in a controller with no phone wired, and lists no contacts', () => {
+    const controller = new SimulatorController(new SimulatedVehicle());
+    expect(controller.message('Sari', 'hi')).toMatchObject({ ok: false, error: { code: 'not_allowed' } });
+    expect(controller.status()).toEqual({ type: 'sim', scenarios: [], scenario: null });
+    controller.dispose();
   });
 });

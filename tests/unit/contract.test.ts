@@ -19,6 +19,9 @@ describe('contract: commands', () => {
     { type: 'sim.scenario', action: 'start', name: 'monaco-harbour.yaml' },
     { type: 'sim.scenario', action: 'stop' },
     { type: 'sim.scenario', id: 's1', action: 'reset', name: 'beijing-ev.yml' },
+    { type: 'sim.message', from: 'Sari Wulandari', text: 'Where are you?' },
+    { type: 'sim.message', id: 'm1', from: '王伟', text: '你在哪里？', lang: 'zh' },
+    { type: 'sim.message', from: 'x'.repeat(100), text: 'y'.repeat(500), lang: 'id' },
   ];
 
   it('accepts one valid message of every command type', () => {
@@ -55,6 +58,16 @@ describe('contract: commands', () => {
     ['sim.scenario naming a subfolder', { type: 'sim.scenario', action: 'start', name: 'more/monaco.yaml' }],
     ['sim.scenario naming a hidden file', { type: 'sim.scenario', action: 'start', name: '.monaco.yaml' }],
     ['sim.scenario naming a file that is not YAML', { type: 'sim.scenario', action: 'start', name: 'monaco.json' }],
+    ['sim.message without a sender', { type: 'sim.message', text: 'Where are you?' }],
+    ['sim.message from nobody', { type: 'sim.message', from: '', text: 'Where are you?' }],
+    ['sim.message from blanks', { type: 'sim.message', from: '   ', text: 'Where are you?' }],
+    ['sim.message without text', { type: 'sim.message', from: 'Sari' }],
+    ['sim.message saying only blanks', { type: 'sim.message', from: 'Sari', text: ' \n ' }],
+    ['sim.message with a sender over 100 characters', { type: 'sim.message', from: 'x'.repeat(101), text: 'hi' }],
+    ['sim.message over 500 characters', { type: 'sim.message', from: 'Sari', text: 'y'.repeat(501) }],
+    ['sim.message in an unknown language', { type: 'sim.message', from: 'Sari', text: 'Bonjour', lang: 'fr' }],
+    ['sim.message with a number for text', { type: 'sim.message', from: 'Sari', text: 42 }],
+    ['sim.message with an extra field', { type: 'sim.message', from: 'Sari', text: 'hi', contactId: 1 }],
     ['a string', 'utterance'],
     ['null', null],
     ['an array', [{ type: 'wake' }]],
@@ -77,6 +90,7 @@ describe('contract: commands', () => {
     expect(isSimulatorCommand({ type: 'sim.drive', speed: 30 })).toBe(true);
     expect(isSimulatorCommand({ type: 'sim.park' })).toBe(true);
     expect(isSimulatorCommand({ type: 'sim.scenario', action: 'stop' })).toBe(true);
+    expect(isSimulatorCommand({ type: 'sim.message', from: 'Sari', text: 'hi' })).toBe(true);
     expect(isSimulatorCommand({ type: 'wake' })).toBe(false);
   });
 });
@@ -90,6 +104,7 @@ describe('contract: events', () => {
       { type: 'response', text: 'Headlights on.', lang: 'en', card: { title: 'Vehicle', lines: ['on'] } },
       { type: 'error', code: 'bad_json', message: 'nope' },
       { type: 'sim', scenarios: [], scenario: null },
+      { type: 'sim', scenarios: [], scenario: null, contacts: ['Budi Santoso', 'Sari Dewi', '王伟'] },
       {
         type: 'sim',
         scenarios: [{ name: 'monaco-harbour.yaml', title: 'Monaco harbour to Larvotto', description: 'A drive by the harbour.' }],
@@ -117,6 +132,8 @@ describe('contract: events', () => {
     expect(decodeEvent({ type: 'error', code: 'oops', message: '' }).ok).toBe(false);
     expect(decodeEvent({ type: 'response', text: 1, lang: 'en' }).ok).toBe(false);
     expect(decodeEvent({ type: 'sim', scenarios: [] }).ok).toBe(false);
+    expect(decodeEvent({ type: 'sim', scenarios: [], scenario: null, contacts: 'Sari' }).ok).toBe(false);
+    expect(decodeEvent({ type: 'sim', scenarios: [], scenario: null, contacts: [7] }).ok).toBe(false);
     expect(decodeEvent({ type: 'call', call: { state: 'ringing', name: 'x', number: '1', answeredAt: null } }).ok).toBe(false);
     expect(decodeEvent({ type: 'sim', scenarios: [{ name: '../x.yaml', title: 'x', description: '' }], scenario: null }).ok).toBe(false);
     const status = { name: 'x.yaml', title: 'x', elapsedS: 0, durationS: 1, steps: [], running: false };

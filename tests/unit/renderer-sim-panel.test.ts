@@ -2,8 +2,18 @@
 // the `sim` event reduced into state, what the panel says about the car and the timeline, and how the
 // conversation is cut down while moving.
 import { describe, expect, it } from 'vitest';
-import type { SimEvent, SimScenarioStatus, StateEvent, UxRestrictions } from '../../common/contract.js';
-import { formatClock, gearOf, pickedScenario, QUICK_SPEEDS, speedOf, timelineView, vehicleDetails } from '../../renderer/src/state/simPanel.js';
+import { decodeCommand, MAX_MESSAGE_CHARS, type SimEvent, type SimScenarioStatus, type StateEvent, type UxRestrictions } from '../../common/contract.js';
+import {
+  formatClock,
+  gearOf,
+  incomingMessage,
+  pickedScenario,
+  pickedSender,
+  QUICK_SPEEDS,
+  speedOf,
+  timelineView,
+  vehicleDetails,
+} from '../../renderer/src/state/simPanel.js';
 import { clipText, glance, initialUi, reduce, restrictionSummary, typingAllowed, typingNotice, type Turn } from '../../renderer/src/state/ui.js';
 
 const PARKED: UxRestrictions = { moving: false, keyboard: true, maxListItems: 50, maxChars: 2000 };
@@ -149,6 +159,31 @@ describe('simulator panel: the timeline', () => {
     expect(pickedScenario(null, { ...simEvent, scenario: null })).toBe('beijing-ev.yaml');
     expect(pickedScenario(null, { type: 'sim', scenarios: [], scenario: null })).toBe('');
     expect(pickedScenario(null, null)).toBe('');
+  });
+});
+
+describe('simulator panel: an incoming message', () => {
+  const withContacts: SimEvent = { ...simEvent, contacts: ['Budi Santoso', 'Sari Dewi', 'Sari Wulandari', '王伟'] };
+
+  it('keeps the sender picker on the tester’s choice while it is in the address book, else the first name', () => {
+    expect(pickedSender('Sari Dewi', withContacts)).toBe('Sari Dewi');
+    expect(pickedSender(null, withContacts)).toBe('Budi Santoso');
+    expect(pickedSender('Someone removed', withContacts)).toBe('Budi Santoso');
+    expect(pickedSender('Sari Dewi', simEvent)).toBe('');
+    expect(pickedSender(null, { ...withContacts, contacts: [] })).toBe('');
+    expect(pickedSender(null, null)).toBe('');
+  });
+
+  it('builds the sim.message the contract takes, trimmed, or nothing to send', () => {
+    const message = incomingMessage('王伟', '  你在哪里？ ', 'zh');
+    expect(message).toEqual({ type: 'sim.message', from: '王伟', text: '你在哪里？', lang: 'zh' });
+    expect(decodeCommand(message)).toEqual({ ok: true, value: message });
+    const longest = incomingMessage('Sari Dewi', 'y'.repeat(MAX_MESSAGE_CHARS), 'id');
+    expect(longest && decodeCommand(longest).ok).toBe(true);
+    expect(incomingMessage('Sari Dewi', '   ', 'en')).toBeNull();
+    expect(incomingMessage('', 'Where are you?', 'en')).toBeNull();
+    expect(incomingMessage('Sari Dewi', 'y'.repeat(MAX_MESSAGE_CHARS + 1), 'en')).toBeNull();
+    expect(incomingMessage('x'.repeat(101), 'hi', 'en')).toBeNull();
   });
 });
 

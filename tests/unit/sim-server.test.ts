@@ -169,7 +169,38 @@ describe('simulator server: the panel’s commands', () => {
     client.ws.close();
   });
 
-  it('refuses sim.drive, sim.park and sim.scenario when the core runs without the simulator', async () => {
+  it('makes a message arrive from sim.message: stored unread, offered, and read on a yes', async () => {
+    const car = createSimulatedAssistant({ database: ':memory:', knowledge });
+    sim = car;
+    server = await startSimServer({ assistant: car.assistant, port: 0 });
+    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    // The panel's picker gets the address book's names, sorted, with the scenarios.
+    const first = await client.next((e) => e.type === 'sim');
+    const names = first.type === 'sim' ? (first.contacts ?? []) : [];
+    expect(names).toEqual(expect.arrayContaining(['Sari Wulandari', 'Sari Dewi', 'Budi Santoso', '王伟']));
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+
+    const sari = car.contacts.resolve('Sari Wulandari')[0]?.contact;
+    expect(sari).toBeDefined();
+    client.send({ type: 'sim.message', id: 'm1', from: 'Sari Wulandari', text: 'Where are you?', lang: 'en' });
+    const offer = await client.next((e) => e.type === 'response');
+    expect(offer).toMatchObject({ type: 'response', text: 'New message from Sari Wulandari. Read it?', lang: 'en' });
+    const stored = car.messages.recent({ limit: 5, contactId: sari!.id, unreadOnly: true });
+    expect(stored.map((m) => [m.direction, m.body, m.number])).toEqual([['in', 'Where are you?', sari!.numbers[0]?.number]]);
+
+    client.send({ type: 'utterance', text: 'yes', source: 'text', lang: 'en' });
+    const read = await client.next((e) => e.type === 'response' && e.text.includes('Where are you?'));
+    expect(read.type === 'response' && read.text).toContain('Sari Wulandari');
+    expect(car.messages.unreadCount(sari!.id)).toBe(0);
+    expect(client.events.some((e) => e.type === 'error')).toBe(false);
+
+    // A sender that is neither in the address book nor a number cannot be stored: said so, by id.
+    client.send({ type: 'sim.message', id: 'm2', from: 'Nobody Known', text: 'hello' });
+    expect(await client.next((e) => e.type === 'error' && e.id === 'm2')).toMatchObject({ code: 'invalid_message' });
+    client.ws.close();
+  });
+
+  it('refuses sim.drive, sim.park, sim.scenario and sim.message when the core runs without the simulator', async () => {
     const vehicle = new SimulatedVehicle();
     const headUnit = new Assistant({ catalog: knowledge.catalog, nlu: knowledge.nlu, policy: new SafetyPolicy(knowledge.catalog), vehicle, handlers: {}, responses: knowledge.responses });
     server = await startSimServer({ assistant: headUnit, port: 0 });
@@ -178,12 +209,13 @@ describe('simulator server: the panel’s commands', () => {
     client.send({ type: 'sim.drive', id: 'd', speed: 80 });
     client.send({ type: 'sim.park', id: 'p' });
     client.send({ type: 'sim.scenario', id: 's', action: 'start', name: 'monaco-harbour.yaml' });
-    for (const id of ['d', 'p', 's']) {
+    client.send({ type: 'sim.message', id: 'm', from: 'Sari Wulandari', text: 'Where are you?' });
+    for (const id of ['d', 'p', 's', 'm']) {
       expect(await client.next((e) => e.type === 'error' && e.id === id)).toMatchObject({ code: 'not_allowed' });
     }
     vehicle.advance(5000);
     expect(vehicle.get('Vehicle.Speed')).toBe(0);
-    expect(client.events.some((e) => e.type === 'sim')).toBe(false);
+    expect(client.events.some((e) => e.type === 'sim' || e.type === 'response')).toBe(false);
     client.ws.close();
     headUnit.dispose();
   });

@@ -4,9 +4,9 @@ import type { Store } from '../state/store.js';
 import { typingNotice } from '../state/ui.js';
 import { MicButton } from './MicButton.js';
 
-const LANG_NAMES: Record<Lang, string> = { en: 'English', id: 'Bahasa Indonesia', zh: '中文' };
+export const LANG_NAMES: Record<Lang, string> = { en: 'English', id: 'Bahasa Indonesia', zh: '中文' };
 
-function isLang(value: string): value is Lang {
+export function isLang(value: string): value is Lang {
   return (LANGS as readonly string[]).includes(value);
 }
 

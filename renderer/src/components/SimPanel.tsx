@@ -1,8 +1,20 @@
 import { useState } from 'preact/hooks';
-import type { Command, SimScenarioAction } from '../../../common/contract.js';
+import { LANGS, MAX_MESSAGE_CHARS, type Command, type Lang, type SimScenarioAction } from '../../../common/contract.js';
 import type { Store } from '../state/store.js';
-import { MAX_TARGET_KMH, pickedScenario, QUICK_SPEEDS, SPEED_STEP_KMH, speedOf, gearOf, timelineView, vehicleDetails } from '../state/simPanel.js';
+import {
+  incomingMessage,
+  MAX_TARGET_KMH,
+  pickedScenario,
+  pickedSender,
+  QUICK_SPEEDS,
+  SPEED_STEP_KMH,
+  speedOf,
+  gearOf,
+  timelineView,
+  vehicleDetails,
+} from '../state/simPanel.js';
 import { restrictionSummary } from '../state/ui.js';
+import { isLang, LANG_NAMES } from './Composer.js';
 
 function Drive({ store }: { store: Store }) {
   const vehicle = store.ui.value.state?.vehicle;
@@ -158,6 +170,79 @@ function Scenario({ store }: { store: Store }) {
   );
 }
 
+/** A text message arriving on the phone, as a scenario's message step makes one: offered to the driver
+ *  ("New message from Sari. Read it?") once the dialogue is free. */
+function IncomingMessage({ store }: { store: Store }) {
+  const sim = store.ui.value.sim;
+  const [choice, setChoice] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  const [lang, setLang] = useState<Lang>('en');
+  const [sending, setSending] = useState(false);
+  // A simulator without an address book sends no names: nothing to pick from.
+  if (!sim?.contacts) return null;
+  const from = pickedSender(choice, sim);
+  const message = incomingMessage(from, text, lang);
+  const submit = async (event: SubmitEvent): Promise<void> => {
+    event.preventDefault();
+    if (!message || sending) return;
+    setSending(true);
+    const result = await store.send(message);
+    setSending(false);
+    // Keep the words when the core refused them, so they can be fixed rather than typed again.
+    if (result.ok) setText('');
+  };
+  return (
+    <section class="sim-section" aria-labelledby="sim-message-title">
+      <h2 id="sim-message-title" class="sim-heading">
+        Incoming message
+      </h2>
+      {sim.contacts.length === 0 ? (
+        <p class="sim-note">No contacts in the address book.</p>
+      ) : (
+        <form class="sim-message" onSubmit={(event) => void submit(event)}>
+          <select class="sim-select" aria-label="Message from" value={from} onChange={(event) => setChoice(event.currentTarget.value)}>
+            {sim.contacts.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+          <input
+            class="sim-input"
+            type="text"
+            aria-label="Message text"
+            autocomplete="off"
+            maxLength={MAX_MESSAGE_CHARS}
+            placeholder="Where are you?"
+            value={text}
+            onInput={(event) => setText(event.currentTarget.value)}
+          />
+          <div class="sim-message-row">
+            <select
+              class="sim-select"
+              aria-label="Message language"
+              value={lang}
+              onChange={(event) => {
+                const value = event.currentTarget.value;
+                if (isLang(value)) setLang(value);
+              }}
+            >
+              {LANGS.map((code) => (
+                <option key={code} value={code}>
+                  {LANG_NAMES[code]}
+                </option>
+              ))}
+            </select>
+            <button type="submit" class="sim-button sim-button-send" aria-label="Send message" disabled={!message || sending}>
+              Send
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
 function VehicleState({ store }: { store: Store }) {
   const vehicle = store.ui.value.state?.vehicle;
   if (!vehicle) return null;
@@ -200,6 +285,7 @@ export function SimPanel({ store }: { store: Store }) {
         </p>
         <Drive store={store} />
         <Scenario store={store} />
+        <IncomingMessage store={store} />
         <VehicleState store={store} />
       </div>
     </aside>

@@ -1,6 +1,6 @@
-// The simulator panel's view of the car and of a scenario's timeline, as pure functions of contract
-// data, so the unit tests check what the panel says without a DOM.
-import type { SimEvent, SimScenarioStatus, VehicleSnapshot } from '../../../common/contract.js';
+// The simulator panel's view of the car, of a scenario's timeline and of the message it sends, as pure
+// functions of contract data, so the unit tests check what the panel says without a DOM.
+import { MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, type Command, type Lang, type SimEvent, type SimScenarioStatus, type VehicleSnapshot } from '../../../common/contract.js';
 import { bool, num } from './ui.js';
 
 /** The panel's quick speed buttons (km/h). */
@@ -125,4 +125,21 @@ export function pickedScenario(choice: string | null, sim: SimEvent | null): str
   const loaded = sim?.scenario?.name;
   if (loaded !== undefined && names.includes(loaded)) return loaded;
   return names[0] ?? '';
+}
+
+export type SimMessage = Extract<Command, { type: 'sim.message' }>;
+
+/** The message picker's sender: the tester's choice while it is in the address book, else its first name. */
+export function pickedSender(choice: string | null, sim: SimEvent | null): string {
+  const names = sim?.contacts ?? [];
+  if (choice !== null && names.includes(choice)) return choice;
+  return names[0] ?? '';
+}
+
+/** The `sim.message` the panel sends, or null while there is no sender or nothing to say (Send is disabled). */
+export function incomingMessage(from: string, text: string, lang: Lang): SimMessage | null {
+  const sender = from.trim();
+  const body = text.trim();
+  if (!sender || !body || sender.length > MAX_SENDER_CHARS || body.length > MAX_MESSAGE_CHARS) return null;
+  return { type: 'sim.message', from: sender, text: body, lang };
 }
