@@ -11,6 +11,10 @@ import type { NluModels } from './train.js';
 
 /** Below this calibrated probability the classifier's guess is not acted on. */
 export const CLASSIFIER_THRESHOLD = 0.6;
+/** Longest sentence split at conjunctions into several requests: longer is dictation, not requests. */
+const MAX_SPLIT_TOKENS = 40;
+/** Most clauses looked at for a request wrapped in chatter. */
+const MAX_CLAUSES = 8;
 /** A template hit whose wildcards take at least this share of the sentence defers to a sure classifier. */
 const LOOSE_TEMPLATE = 0.5;
 /** A sentence mostly made of features the classifier never saw is not its to judge. */
@@ -82,7 +86,7 @@ export class NluEngine implements Nlu {
       .split(lang === 'zh' ? /[\s,.;!?，。；！？、…]+/u : /[,.;!?，。；！？、…]+/u)
       .map((c) => tokenize(normalizeFor(c, lang)))
       .filter((c) => c.length > 0);
-    if (clauses.length < 2) return null;
+    if (clauses.length < 2 || clauses.length > MAX_CLAUSES) return null;
     const candidates = clauses.flatMap((clause) => {
       const hit = this.exact(clause, lang, null)?.understanding;
       return hit && hit.intent !== 'out_of_scope' ? [hit] : [];
@@ -107,11 +111,14 @@ export class NluEngine implements Nlu {
 
   private route(tokens: string[], lang: Lang, raw: string | null, depth: number): Understanding[] {
     if (tokens.length === 0) return [];
+    // Bounded work whatever arrives (the contract allows 2,000 characters): the templates read at most a
+    // long dictation (MAX_MATCH_TOKENS), and only a spoken-length sentence is split into several requests.
     const exact = this.exact(tokens, lang, raw);
+    const canSplit = depth < 3 && tokens.length <= MAX_SPLIT_TOKENS;
     if (exact) {
       // A free-text slot can swallow a second request ("navigate home and call sari" as one destination):
       // when both sides of a conjunction are templates' requests on their own, they are two requests.
-      const split = depth < 3 ? this.split(tokens, lang, depth) : null;
+      const split = canSplit ? this.split(tokens, lang, depth) : null;
       if (split?.every((u) => u.source === 'template')) return split;
       if (exact.wildShare >= LOOSE_TEMPLATE) {
         // "what's {question}" or "text {contact} {body}" say little beyond their first words: when the
@@ -122,7 +129,7 @@ export class NluEngine implements Nlu {
       return [exact.understanding];
     }
     const whole = this.classify(tokens, lang);
-    if (depth < 3) {
+    if (canSplit) {
       const split = this.split(tokens, lang, depth);
       if (split && (!whole || split.every((u) => u.confidence >= whole.confidence || u.source === 'template'))) return split;
     }

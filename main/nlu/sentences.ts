@@ -53,6 +53,9 @@ export interface TemplateHit {
   wildShare: number;
 }
 
+/** Longest sentence (tokens) matched against the templates; a message body is at most 500 characters. */
+export const MAX_MATCH_TOKENS = 150;
+
 function hasAny(any: Set<string>, present: Set<string>): boolean {
   // Walk the smaller side: a sentence has a dozen tokens, a choice may have dozens of words.
   if (present.size < any.size) {
@@ -97,7 +100,8 @@ export class LanguageTemplates {
 
   match(text: string): TemplateHit | null {
     const tokens = tokenize(normalizeFor(text, this.lang));
-    if (tokens.length === 0) return null;
+    // Matching grows with the square of the length: past a long dictation, no template is tried.
+    if (tokens.length === 0 || tokens.length > MAX_MATCH_TOKENS) return null;
     const present = new Set(tokens);
     let best: { hit: TemplateHit; wild: number } | null = null;
     const lookup = (name: string): SlotList | undefined => this.lists.get(name);

@@ -47,3 +47,26 @@ describe('language detection without a lang', () => {
     expect(nlu.understandSync(text).lang).toBe(lang);
   });
 });
+
+describe('the longest input the contract allows', () => {
+  // 2,000 characters of dictation full of "and then": before the bounds below this took minutes
+  // (conjunction splits recursing over every "and", templates matched quadratically).
+  const words = 'the quick brown fox jumps over lazy dog while we drive home after work and then maybe dinner at eight or nine tonight'.split(' ');
+  const long = Array.from({ length: 400 }, (_, i) => words[(i * 7) % words.length]).join(' ').slice(0, 2000);
+
+  it.each([
+    [`text sari ${long}`, 'en'],
+    [`text sari ${long}`, undefined],
+    [`kirim pesan ke sari ${long}`, 'id'],
+    [`给莎莉发消息说${'我们今天晚上八点在餐厅见面吧然后'.repeat(100)}`.slice(0, 2000), 'zh'],
+  ] as const)('is understood with bounded work (%#)', (text, lang) => {
+    const result = nlu.understandSync(text, lang);
+    expect(result.understandings.length).toBeLessThanOrEqual(1);
+    // Past a long dictation no template is tried: a message body is at most 500 characters anyway.
+    expect(templates.match(text, result.lang)).toBeNull();
+  });
+
+  it('still splits a spoken-length sentence with several requests', () => {
+    expect(nlu.understandSync('打开远光灯然后打开远光灯然后打开远光灯', 'zh').understandings.length).toBeGreaterThan(1);
+  });
+});
