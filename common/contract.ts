@@ -244,7 +244,8 @@ export type SimTimelineStep = z.infer<typeof SimTimelineStep>;
 function describe(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    // String(): a path may hold a symbol key, which join() refuses with a TypeError.
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
     .join('; ');
 }
 

@@ -10,7 +10,7 @@ import { decodeCommandText, type Event } from '../../common/contract.js';
 import type { Assistant } from '../core/assistant.js';
 
 /** Far above any command we accept (an utterance is at most 2000 characters). */
-const MAX_FRAME_BYTES = 64 * 1024;
+export const MAX_FRAME_BYTES = 64 * 1024;
 
 /** The renderer's Content-Security-Policy: our own scripts and sockets, nothing remote. */
 export const SIM_CSP = [

@@ -80,6 +80,12 @@ describe('contract: commands', () => {
     }
   });
 
+  it('refuses a symbol key with a typed error rather than throwing (found by fuzzing)', () => {
+    const key = Symbol('state');
+    expect(decodeCommand({ type: 'intent', name: 'vehicle.lights', slots: { [key]: 'on' }, source: 'touch' })).toMatchObject({ ok: false, error: { code: 'invalid_message' } });
+    expect(decodeCommand({ type: 'sim.set', signals: { [key]: 90 } })).toMatchObject({ ok: false, error: { code: 'invalid_message', message: expect.stringContaining('Symbol(state)') } });
+  });
+
   it('answers text that is not JSON with bad_json', () => {
     expect(decodeCommandText('{"type":')).toMatchObject({ ok: false, error: { code: 'bad_json' } });
     expect(decodeCommandText('{"type":"wake"}')).toEqual({ ok: true, value: { type: 'wake' } });
