@@ -48,7 +48,9 @@ export function contactResolver(contacts: ContactStore): Resolve {
 
 function contactNamed(contacts: ContactStore, name: unknown): Contact | undefined {
   if (typeof name !== 'string') return undefined;
-  return contacts.resolve(name).find((m) => m.contact.name === name)?.contact ?? contacts.resolve(name)[0]?.contact;
+  // One lookup: resolving walks the whole address book.
+  const matches = contacts.resolve(name);
+  return matches.find((m) => m.contact.name === name)?.contact ?? matches[0]?.contact;
 }
 
 /** A contact's number for texts and calls: a mobile first, else the first one. */
