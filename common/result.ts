@@ -9,6 +9,12 @@ export const ERROR_CODES = [
   'unknown_intent', // no such intent in intents/intents.yaml
   'busy', // the core is already handling a turn and cannot queue more
   'unavailable', // the other side is not reachable now (a transport reconnecting, a model not loaded)
+  'timeout', // the work took longer than its deadline and was stopped (a model call, a download)
+  'cancelled', // the caller stopped the work (barge-in, a newer request)
+  'crashed', // a worker process died; it is restarted and the error reported
+  'no_model', // no language model is installed or configured: a normal state, templates still work
+  'bad_model', // a model file that is corrupt, truncated or of an architecture the engine cannot run
+  'invalid_output', // a model answered with something that breaks its schema even after constraining
   'internal', // a bug on our side: logged, reported, the core stays up
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
