@@ -1,5 +1,6 @@
 // Builds everything that runs outside the TypeScript test runner:
 //   dist/cli.js            the `kemudi` command (esbuild, ESM, dependencies left in node_modules)
+//   dist/llm-worker.js     the LLM worker process (node-llama-cpp), forked by main/llm/local.ts
 //   dist/nlu/models.json   the intent classifier and language models, trained from intents/
 //   dist/app/main.js       Electron's main process (ESM)      dist/app/preload.cjs  its sandboxed preload (CJS)
 //   dist/renderer/         the Preact UI (Vite)
@@ -21,6 +22,8 @@ await esbuild({ ...node, entryPoints: [at('main/cli/index.ts')], outfile: at('di
 await esbuild({ ...node, entryPoints: [at('main/nlu/train-cli.ts')], outfile: at('dist/train.js'), format: 'esm' });
 const trained = spawnSync(process.execPath, [at('dist/train.js')], { stdio: 'inherit' });
 if (trained.status !== 0) process.exit(trained.status ?? 1);
+// The LLM runs in a child process of its own; local.ts forks this bundle.
+await esbuild({ ...node, entryPoints: [at('main/llm/worker.ts')], outfile: at('dist/llm-worker.js'), format: 'esm' });
 if (existsSync(at('main/app/main.ts'))) {
   await esbuild({ ...node, entryPoints: [at('main/app/main.ts')], outfile: at('dist/app/main.js'), format: 'esm', external: ['electron'] });
 }
