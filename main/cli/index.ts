@@ -4,9 +4,11 @@
 //   kemudi ask   [--lang xx] --scenario file.yaml ["turn after it" …]                 a scenario headless, JSON lines
 //   kemudi parse [--lang xx] ["text"]                          NLU as JSON lines (stdin when no text)
 //   kemudi contacts import FILE.vcf | list                     the address book, JSON lines
+//   kemudi models list | pull ID | verify [ID] | remove ID    the language models, JSON lines
 import { parseArgs } from 'node:util';
 import { runAsk } from './ask.js';
 import { runContacts } from './contacts.js';
+import { runModels } from './models.js';
 import { runParse } from './parse.js';
 import { runSim } from './sim.js';
 import { InputError, UsageError } from './usage.js';
@@ -25,6 +27,12 @@ const USAGE = `usage: kemudi <command> [options]
                                                       (again: updates by UID); one JSON line with
                                                       {"file","imported","updated","skipped","errors"}
   contacts list                                       the stored contacts, one JSON line each
+  models list                                         the language models Kemudi knows, one JSON line each,
+                                                      with "installed" and "default" (the one for this machine)
+  models pull ID                                      download a model (resumable, checksum-verified;
+                                                      progress on stderr); one JSON result line
+  models verify [ID]                                  re-hash the installed models (or one)
+  models remove ID                                    delete a downloaded model
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -49,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'contacts': {
         const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true, strict: true });
         return runContacts(positionals);
+      }
+      case 'models': {
+        const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true, strict: true });
+        return await runModels(positionals);
       }
       case undefined:
       case 'help':
