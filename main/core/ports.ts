@@ -20,8 +20,20 @@ export interface NluResult {
   understandings: Understanding[];
 }
 
+export interface UnderstandOptions {
+  /** Barge-in and cancel stop a slow path (the LLM) through this. */
+  signal?: AbortSignal;
+}
+
 export interface Nlu {
-  understand(text: string, lang?: Lang): Promise<NluResult>;
+  understand(text: string, lang?: Lang, options?: UnderstandOptions): Promise<NluResult>;
+}
+
+/** The NLU's last resort for a sentence nothing else placed: the LLM's tool call (main/llm/tools.ts),
+ *  already validated against the catalog. Errors (no model, timeout, cancelled) leave the sentence
+ *  unplaced; they never throw. */
+export interface IntentFallback {
+  call(text: string, lang: Lang, options?: { signal?: AbortSignal; timeoutMs?: number; priority?: 'driver' | 'background' }): Promise<Result<Understanding>>;
 }
 
 /** `reason` is a response key. `spokenOnly`: answer by voice, show no text (messages while moving). */
@@ -29,7 +41,8 @@ export type PolicyDecision = { kind: 'allow'; spokenOnly?: boolean } | { kind: '
 
 /** Pure: intent × slots × vehicle state → decision. Nothing, the LLM included, bypasses it. */
 export interface Policy {
-  decide(intent: string, slots: Slots, vehicle: VehicleSignals): PolicyDecision;
+  /** `source`: who understood it; a request only the LLM understood asks before acting. */
+  decide(intent: string, slots: Slots, vehicle: VehicleSignals, source?: NluSource): PolicyDecision;
   restrictions(vehicle: VehicleSignals): UxRestrictions;
 }
 

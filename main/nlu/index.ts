@@ -1,7 +1,7 @@
-// The NLU route: normalize → templates (exact) → classifier (with slot extraction) → [LLM, its own issue]
-// → none. Multi-intent sentences are split at conjunctions when each part stands on its own.
+// The NLU route: normalize → templates (exact) → classifier (with slot extraction) → the LLM's tool
+// call when a model is loaded (`useFallback`) → none. Multi-intent sentences are split at conjunctions when each part stands on its own.
 import type { Lang, Slots } from '../../common/contract.js';
-import type { Nlu, NluResult, Understanding } from '../core/ports.js';
+import type { IntentFallback, Nlu, NluResult, Understanding, UnderstandOptions } from '../core/ports.js';
 import { cleanSlots, type IntentCatalog } from './catalog.js';
 import { features, LogisticModel } from './classifier.js';
 import { CharNgramLanguageModel, guessLanguage, type LatinModels } from './language.js';
@@ -9,6 +9,8 @@ import { normalizeFor, tokenize } from './normalize.js';
 import type { TemplateMatcher } from './sentences.js';
 import type { NluModels } from './train.js';
 
+/** How long the driver waits on the LLM for a sentence nothing else understood. */
+export const FALLBACK_TIMEOUT_MS = 8_000;
 /** Below this calibrated probability the classifier's guess is not acted on. */
 export const CLASSIFIER_THRESHOLD = 0.6;
 /** Longest sentence split at conjunctions into several requests: longer is dictation, not requests. */
@@ -35,6 +37,7 @@ interface LanguageRuntime {
 export class NluEngine implements Nlu {
   private readonly runtimes = new Map<Lang, LanguageRuntime>();
   private readonly latin: LatinModels | undefined;
+  private fallback: IntentFallback | null = null;
 
   constructor(
     private readonly catalog: IntentCatalog,
@@ -59,8 +62,31 @@ export class NluEngine implements Nlu {
     else this.templates.compileAll();
   }
 
-  understand(text: string, lang?: Lang): Promise<NluResult> {
-    return Promise.resolve(this.understandSync(text, lang));
+  /** The last resort for sentences nothing else placed (the LLM's tool call); null removes it. */
+  useFallback(fallback: IntentFallback | null): void {
+    this.fallback = fallback;
+  }
+
+  hasFallback(): boolean {
+    return this.fallback !== null;
+  }
+
+  /** This NLU with its own last resort, leaving this one's untouched (knowledge is shared). */
+  withFallback(fallback: IntentFallback): Nlu {
+    return { understand: (text, lang, options) => this.understandVia(fallback, text, lang, options) };
+  }
+
+  understand(text: string, lang?: Lang, options: UnderstandOptions = {}): Promise<NluResult> {
+    return this.understandVia(this.fallback, text, lang, options);
+  }
+
+  private async understandVia(fallback: IntentFallback | null, text: string, lang: Lang | undefined, options: UnderstandOptions = {}): Promise<NluResult> {
+    const result = this.understandSync(text, lang);
+    // Only what templates and the classifier could not place goes to the model: a refusal the
+    // classifier is sure of (out_of_scope) stays one, and the fast paths never wait on the slow one.
+    if (result.understandings.length > 0 || !fallback || text.trim() === '') return result;
+    const answer = await fallback.call(text, result.lang, { timeoutMs: FALLBACK_TIMEOUT_MS, priority: 'driver', ...(options.signal ? { signal: options.signal } : {}) });
+    return answer.ok ? { lang: result.lang, understandings: [answer.value] } : result;
   }
 
   understandSync(text: string, lang?: Lang): NluResult {

@@ -19,13 +19,16 @@ export function provideDialogue(services: DialogueServices) {
     actors: {
       understand: fromCallback<DialogueEvent, { text: string; lang?: Lang }>(({ input, sendBack }) => {
         let live = true;
+        const stop = new AbortController();
         services.nlu
-          .understand(input.text, input.lang)
+          .understand(input.text, input.lang, { signal: stop.signal })
           .then((result) => live && sendBack({ type: 'UNDERSTOOD', lang: result.lang, understandings: result.understandings }))
           .catch((error: unknown) => live && sendBack({ type: 'FAILED', message: message(error) }));
-        // Barge-in or cancel stops the actor: a late answer must not land in another state.
+        // Barge-in or cancel stops the actor: a late answer must not land in another state, and a model
+        // still thinking about the old sentence is told to stop.
         return () => {
           live = false;
+          stop.abort();
         };
       }),
       act: fromCallback<DialogueEvent, { understanding: Understanding; lang: Lang }>(({ input, sendBack }) => {
