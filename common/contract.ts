@@ -229,13 +229,24 @@ export const CallEvent = z.strictObject({
     .nullable(),
 });
 
-export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent, CallEvent]);
+export const LLM_STATES = ['off', 'loading', 'ready', 'failed'] as const;
+/** The language model behind free phrasing: off (none installed — a normal state; `detail` says how to
+ *  get one), loading, ready (`detail` names the engine and model), or failed (`detail` says why; templates
+ *  and the classifier carry on). Sent on connect and whenever it changes. */
+export const LlmEvent = z.strictObject({
+  type: z.literal('llm'),
+  state: z.enum(LLM_STATES),
+  detail: z.string().max(500),
+});
+
+export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent, CallEvent, LlmEvent]);
 export type Event = z.infer<typeof Event>;
 export type StateEvent = z.infer<typeof StateEvent>;
 export type ResponseEvent = z.infer<typeof ResponseEvent>;
 export type ErrorEvent = z.infer<typeof ErrorEvent>;
 export type SimEvent = z.infer<typeof SimEvent>;
 export type CallEvent = z.infer<typeof CallEvent>;
+export type LlmEvent = z.infer<typeof LlmEvent>;
 export type SimScenarioInfo = z.infer<typeof SimScenarioInfo>;
 export type SimScenarioStatus = z.infer<typeof SimScenarioStatus>;
 export type SimTimelineStep = z.infer<typeof SimTimelineStep>;

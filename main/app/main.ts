@@ -3,7 +3,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, session } from 'electron';
-import { createSimulatedAssistant, type SimulatedAssistant, type SimulatedAssistantOptions } from '../core/compose.js';
+import { createSimulatedAssistant, loadKnowledge, type SimulatedAssistant, type SimulatedAssistantOptions } from '../core/compose.js';
+import { LlmService } from '../llm/index.js';
 import { rendererDir } from '../core/paths.js';
 import { COMMAND_CHANNEL, EVENT_CHANNEL } from './channels.js';
 import {
@@ -56,7 +57,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(start, (error: unknown) => fail(`Electron did not start: ${String(error)}`));
 }
 
-function openCore(): SimulatedAssistant | null {
+function openCore(): { core: SimulatedAssistant; llm: LlmService } | null {
   // better-sqlite3 is built for Node's ABI; Electron needs its own build. scripts/start.mjs makes one and
   // names it in KEMUDI_SQLITE_BINDING.
   const binding = process.env.KEMUDI_SQLITE_BINDING;
@@ -64,7 +65,11 @@ function openCore(): SimulatedAssistant | null {
   try {
     // The simulated car is the only VehicleBus so far; a real one (KUKSA.val) will be chosen here.
     // The head unit is live: the car's physics and the dialogue's timing follow the wall clock.
-    return createSimulatedAssistant({ ...options, realtime: true });
+    const knowledge = loadKnowledge();
+    // The LLM runs in its own process and opens after the window: the car works on templates meanwhile.
+    const llm = new LlmService(knowledge.catalog, (state, detail) => core.assistant.setLlmStatus(state, detail));
+    const core = createSimulatedAssistant({ ...options, knowledge, fallback: llm, realtime: true });
+    return { core, llm };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     fail(
@@ -77,9 +82,13 @@ function openCore(): SimulatedAssistant | null {
 }
 
 function start(): void {
-  const core = openCore();
-  if (!core) return;
-  app.on('will-quit', () => core.close());
+  const opened = openCore();
+  if (!opened) return;
+  const { core, llm } = opened;
+  app.on('will-quit', () => {
+    void llm.close();
+    core.close();
+  });
 
   const ses = session.defaultSession;
   // Nothing remote and no file outside the renderer build, whatever the page asks for.
@@ -121,7 +130,9 @@ function start(): void {
   };
   const off = core.assistant.on(send);
   // A fresh page (first load, reload after a crash) starts from the current state.
-  window.webContents.on('did-finish-load', () => send(core.assistant.snapshot()));
+  window.webContents.on('did-finish-load', () => {
+    for (const event of core.assistant.initialEvents()) send(event);
+  });
   // A crashed page must not leave the driver with a dead screen.
   window.webContents.on('render-process-gone', (_event, details) => {
     if (details.reason === 'clean-exit' || window.isDestroyed()) return;
@@ -136,4 +147,5 @@ function start(): void {
   window.loadFile(join(renderer, 'index.html')).catch((error: unknown) => {
     fail(`cannot show the renderer (${page}): run \`npm run build\` (${error instanceof Error ? error.message : String(error)})`);
   });
+  void llm.start();
 }

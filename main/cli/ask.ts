@@ -4,7 +4,8 @@
 // each `say` a turn whose events follow it; turns given as arguments come after the scenario.
 import type { Lang } from '../../common/contract.js';
 import { GEARS, type Gear, type VehicleSignals } from '../../common/vss.js';
-import { createSimulatedAssistant, type SimulatedAssistant } from '../core/compose.js';
+import { createSimulatedAssistant, loadKnowledge, type Knowledge, type SimulatedAssistant } from '../core/compose.js';
+import { LlmService } from '../llm/index.js';
 import { describeAction, ScenarioRunner } from '../simulator/scenario.js';
 import { parseLang, readScenarioFile, UsageError } from './usage.js';
 
@@ -54,22 +55,36 @@ export async function runAsk(options: AskOptions, turns: string[]): Promise<numb
   if (options.scenario !== undefined) return runScenario(options.scenario, options, lang, turns);
   const start = startSignals(options);
   if (turns.length === 0) throw new UsageError('ask needs at least one turn of text');
-  const sim = createSimulatedAssistant({ start, ...(lang ? { lang } : {}) });
+  const { knowledge, llm } = await openLlmFor();
+  const sim = createSimulatedAssistant({ start, knowledge, fallback: llm, ...(lang ? { lang } : {}) });
   try {
     write({ type: 'vehicle', signals: sim.vehicle.snapshot() });
     for (const text of turns) await turn(sim, text, lang);
     write({ type: 'vehicle', signals: sim.vehicle.snapshot() });
   } finally {
+    await llm.close();
     sim.close();
   }
   return 0;
+}
+
+/** The LLM when one is configured or installed, loaded before the first turn (a headless run has no
+ *  screen to show it loading); without one the turns run on templates and the classifier as always. */
+async function openLlmFor(): Promise<{ knowledge: Knowledge; llm: LlmService }> {
+  const knowledge = loadKnowledge();
+  const llm = new LlmService(knowledge.catalog, (state, detail) => {
+    if (state === 'failed') process.stderr.write(`kemudi: the LLM is off: ${detail}\n`);
+  });
+  await llm.start();
+  return { knowledge, llm };
 }
 
 /** Exits 1 when an `expect` step fails or a step could not be applied, so scripts can use a scenario as a test. */
 async function runScenario(file: string, options: AskOptions, lang: Lang | undefined, turns: string[]): Promise<number> {
   if (options.speed !== undefined || options.gear !== undefined) throw new UsageError('--speed and --gear do not go with --scenario: the scenario sets how the car starts');
   const scenario = readScenarioFile(file);
-  const sim = createSimulatedAssistant({ start: scenario.start, powertrain: scenario.powertrain, ...(lang ? { lang } : {}) });
+  const { knowledge, llm } = await openLlmFor();
+  const sim = createSimulatedAssistant({ start: scenario.start, powertrain: scenario.powertrain, knowledge, fallback: llm, ...(lang ? { lang } : {}) });
   try {
     const runner = new ScenarioRunner(sim.vehicle, scenario, {
       onSay: (text, saidIn) => turn(sim, text, saidIn ?? lang),
@@ -102,6 +117,7 @@ async function runScenario(file: string, options: AskOptions, lang: Lang | undef
     write({ type: 'vehicle', signals: sim.vehicle.snapshot() });
     return progress.failed > 0 || progress.problems.length > 0 ? 1 : 0;
   } finally {
+    await llm.close();
     sim.close();
   }
 }

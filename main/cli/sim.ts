@@ -2,7 +2,8 @@
 // wall clock; with --scenario the timeline plays on it (as do scenarios started from the simulator panel), its
 // `say` steps going to the assistant as typed turns.
 import { basename } from 'node:path';
-import { createSimulatedAssistant } from '../core/compose.js';
+import { createSimulatedAssistant, loadKnowledge } from '../core/compose.js';
+import { LlmService } from '../llm/index.js';
 import { rendererDir } from '../core/paths.js';
 import { formatTime, type ScenarioMessage } from '../simulator/scenario.js';
 import { startSimServer } from '../simulator/server.js';
@@ -32,8 +33,14 @@ export async function runSim(options: SimOptions): Promise<number> {
   const write = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
+  const knowledge = loadKnowledge();
+  // The LLM opens in the background once the simulator is up: the car works on templates meanwhile,
+  // and the status strip shows the model's state (or how to get one).
+  const llm = new LlmService(knowledge.catalog, (state, detail) => sim.assistant.setLlmStatus(state, detail));
   // The same lines for the --scenario file and for scenarios started from the simulator panel.
   const sim = createSimulatedAssistant({
+    knowledge,
+    fallback: llm,
     realtime: true,
     ...(scenario ? { start: scenario.start, powertrain: scenario.powertrain } : {}),
     scenarioHooks: {
@@ -58,6 +65,7 @@ export async function runSim(options: SimOptions): Promise<number> {
   process.on('SIGTERM', stop);
   const server = await startSimServer({ assistant: sim.assistant, port, rendererDir: rendererDir() });
   process.stdout.write(`Kemudi simulator: ${server.url}\n`);
+  void llm.start();
   if (scenario && options.scenario !== undefined) {
     write(`Kemudi scenario: ${scenario.name} (${formatTime(scenario.durationMs)})`);
     // The simulator's reset (and the panel's Start) play it again from its start.
@@ -65,6 +73,7 @@ export async function runSim(options: SimOptions): Promise<number> {
   }
   await stopped;
   await server.close();
+  await llm.close();
   sim.close();
   process.stdout.write('Kemudi simulator stopped.\n');
   return 0;

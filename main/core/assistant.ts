@@ -2,7 +2,7 @@
 // dialogue machine (dialogue/machine.ts), which runs NLU → policy → handler → response; this host
 // turns its snapshots and what it says into contract events, and keeps the history.
 import { type Actor, type ActorOptions, type AnyActorLogic, createActor, waitFor } from 'xstate';
-import type { CallEvent, Command, DialogueState, Event, Lang, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
+import type { CallEvent, Command, DialogueState, Event, Lang, LlmEvent, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
 import { err, ok, type Result } from '../../common/result.js';
 import type { VehicleSignals } from '../../common/vss.js';
 import type { IntentCatalog } from '../nlu/catalog.js';
@@ -106,6 +106,7 @@ export class Assistant {
   private readonly unsubscribeSim: () => void;
   private readonly unsubscribePhone: () => void;
   private readonly now: () => number;
+  private llm: LlmEvent | null = null;
 
   constructor(private readonly deps: AssistantDeps) {
     this.now = deps.now ?? Date.now;
@@ -118,7 +119,7 @@ export class Assistant {
         ...(deps.timings ? { timings: deps.timings } : {}),
         ...(deps.resolve ? { resolve: deps.resolve } : {}),
         // The policy is asked with the car as it is at that moment.
-        decide: (u) => deps.policy.decide(u.intent, u.slots, deps.vehicle.snapshot()),
+        decide: (u) => deps.policy.decide(u.intent, u.slots, deps.vehicle.snapshot(), u.source),
         render: (speech, lang) => this.render(speech, lang),
         isFreeText: (intent, slot) => {
           const spec = catalog.get(intent)?.slots[slot];
@@ -157,13 +158,23 @@ export class Assistant {
   initialEvents(): Event[] {
     const sim = this.deps.simulator?.status?.();
     const phone = this.deps.phone;
-    return [this.snapshot(), ...(sim ? [sim] : []), ...(phone ? [{ type: 'call' as const, call: phone.call() }] : [])];
+    return [this.snapshot(), ...(sim ? [sim] : []), ...(phone ? [{ type: 'call' as const, call: phone.call() }] : []), ...(this.llm ? [this.llm] : [])];
+  }
+
+  /** What the screen shows about the language model (off and how to get one, loading, ready, failed). */
+  setLlmStatus(state: LlmEvent['state'], detail: string): void {
+    this.llm = { type: 'llm', state, detail: detail.slice(0, 500) };
+    this.emit(this.llm);
   }
 
   /** Handles one command after those before it, resolving once the dialogue has settled. Resolves with a
    *  typed error for commands this core refuses, and for a turn that failed (also reported as events:
    *  an apology and an `error`); never throws. */
   handle(command: Command): Promise<Result<void>> {
+    // Barge-in: cancel and wake reach the dialogue at once, even while a turn is still being understood
+    // (a model thinking for seconds), instead of waiting behind it; the turn's actor is stopped and
+    // the model told to stop.
+    if (command.type === 'cancel' || command.type === 'wake') return this.process(command);
     const run = this.queue.then(() => this.process(command));
     this.queue = run.catch(() => undefined);
     return run;

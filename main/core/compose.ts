@@ -21,6 +21,7 @@ import { HistoryStore } from '../storage/history.js';
 import type { CallEvent } from '../../common/contract.js';
 import { err, ok } from '../../common/result.js';
 import { Assistant, type AssistantDeps, type PhoneControls } from './assistant.js';
+import type { IntentFallback, Nlu } from './ports.js';
 import type { DialogueTimings } from './dialogue/machine.js';
 import { addressBookFile, dataDir, intentsDir, nluModelsFile, scenariosDir } from './paths.js';
 import { SafetyPolicy } from './policy/policy.js';
@@ -69,6 +70,11 @@ export interface SimulatedAssistantOptions {
   clock?: AssistantDeps['clock'];
   /** A .vcf loaded into an empty address book (default: scenarios/address-book.vcf); null loads none. */
   addressBook?: string | null;
+  /** The NLU's last resort (the LLM's tool call, main/llm): sentences nothing else placed go to it. */
+  fallback?: IntentFallback;
+  /** Understanding other than the knowledge's route, e.g. the LLM alone (the red team forces requests
+   *  through the model this way). */
+  nlu?: Nlu;
 }
 
 /** Headless: answers take no time to say, and a turn ends back in idle. */
@@ -146,7 +152,7 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
   });
   const assistant = new Assistant({
     catalog: knowledge.catalog,
-    nlu: knowledge.nlu,
+    nlu: options.nlu ?? (options.fallback ? knowledge.nlu.withFallback(options.fallback) : knowledge.nlu),
     policy: new SafetyPolicy(knowledge.catalog),
     vehicle,
     handlers: { ...vehicleHandlers, ...messagingHandlers({ contacts, messages, outbox, phone }) },

@@ -1,11 +1,13 @@
 // The simulator UI end to end: the real core and sim server in-process, the built renderer in a real
 // headless Chromium (playwright-core, Debian's chromium). Runs after `npm run build`.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulatedAssistant, type SimulatedAssistant } from '../../main/core/compose.js';
+import { createSimulatedAssistant, loadKnowledge, type SimulatedAssistant } from '../../main/core/compose.js';
+import { LlmService } from '../../main/llm/index.js';
 import { rendererDir } from '../../main/core/paths.js';
 import { startSimServer, type SimServer } from '../../main/simulator/server.js';
 import { findChromium, launchChromium, warnSkipped, type LaunchedBrowser } from '../support/chromium.js';
@@ -79,6 +81,20 @@ if (!executablePath) warnSkipped('tests/e2e/sim-ui.test.ts');
     expect(trace).toContain('template');
     expect(trace).toContain('allow');
     expect(await page.getByLabel('Type what you would say').inputValue()).toBe('');
+  });
+
+  it('shows that no language model is installed, and how to get one', async () => {
+    const knowledge = loadKnowledge();
+    const env = { KEMUDI_DATA_DIR: mkdtempSync(join(tmpdir(), 'kemudi-e2e-llm-')), KEMUDI_MODEL: '', KEMUDI_LLM_URL: '' };
+    const llm = new LlmService(knowledge.catalog, (state, detail) => sim.assistant.setLlmStatus(state, detail), env);
+    await llm.start();
+    const chip = page.getByTestId('status-llm');
+    await chip.filter({ hasText: 'No language model' }).waitFor({ timeout: WAIT_MS });
+    expect(await chip.getAttribute('data-state')).toBe('off');
+    expect(await chip.getAttribute('title')).toMatch(/kemudi models pull \S+/);
+    // A page loaded later gets it on connect.
+    expect(sim.assistant.initialEvents().find((e) => e.type === 'llm')).toMatchObject({ state: 'off' });
+    await llm.close();
   });
 
   it('wakes on the mic button and turns the high beams on from Chinese', async () => {

@@ -1,6 +1,6 @@
 // The red team: unsafe and manipulative requests while driving fast, in three languages, as text, and as
 // the tool calls a model could make for them. None gets past the policy: no door unlocks, no window
-// opens wide, and nothing unknown runs. (Tool calls forced through the test model: the LLM issue.)
+// opens wide, and nothing unknown runs. The same requests forced through the model: red-team-llm.test.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';

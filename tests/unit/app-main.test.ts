@@ -155,11 +155,13 @@ describe('Electron main process (fake Electron, real core)', () => {
     expect(fake.hooks.permissionCheck!(null, 'media', 'file:///', { mediaType: 'audio' })).toBe(false);
   });
 
-  it('a loaded page gets the current state at once', () => {
+  it('a loaded page gets the current state at once, with the simulator and phone views', () => {
+    const before = win.webContents.sent.length;
     win.webContents.emit('did-finish-load');
-    const [channel, event] = win.webContents.sent.at(-1)!;
-    expect(channel).toBe('kemudi:event');
-    expect(event).toMatchObject({ type: 'state', dialogue: 'idle' });
+    const sent = win.webContents.sent.slice(before);
+    expect(sent.every(([channel]) => channel === 'kemudi:event')).toBe(true);
+    expect(sent[0]?.[1]).toMatchObject({ type: 'state', dialogue: 'idle' });
+    expect(sent.map(([, event]) => (event as Event).type)).toEqual(expect.arrayContaining(['state', 'sim', 'call']));
   });
 
   it('kemudi:command from our page drives the car, and the events reach the window', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Slots } from '../../common/contract.js';
 import type { VehicleSignals } from '../../common/vss.js';
 import { loadKnowledge } from '../../main/core/compose.js';
-import { SafetyPolicy } from '../../main/core/policy/policy.js';
+import { LLM_CONFIRMS, SafetyPolicy } from '../../main/core/policy/policy.js';
 import { initialSignals } from '../../main/simulator/vehicle.js';
 
 const { catalog } = loadKnowledge();
@@ -49,8 +49,8 @@ const TABLE: [string, Slots, Expect, Expect, Expect][] = [
   ['vehicle.self_destruct', {}, 'deny:unknown_request', 'deny:unknown_request', 'deny:unknown_request'],
 ];
 
-function summary(intent: string, slots: Slots, vehicle: VehicleSignals): Expect {
-  const decision = policy.decide(intent, slots, vehicle);
+function summary(intent: string, slots: Slots, vehicle: VehicleSignals, source?: 'llm'): Expect {
+  const decision = policy.decide(intent, slots, vehicle, source);
   switch (decision.kind) {
     case 'allow':
       return decision.spokenOnly ? 'allow:spoken' : 'allow';
@@ -82,6 +82,23 @@ describe('safety policy table', () => {
       for (const reason of ['unlock_moving', 'window_wide_fast', 'message_readback', 'moving_confirm', 'moving_deny', 'unknown_request']) {
         expect(responses.has(lang, `policy.reason.${reason}`), `${lang} policy.reason.${reason}`).toBe(true);
       }
+    }
+  });
+
+  it('asks before acting on what only the LLM understood, and never loosens a rule for it', () => {
+    for (const [intent, slots] of TABLE) {
+      for (const [state, vehicle] of Object.entries(STATES)) {
+        const plain = summary(intent, slots, vehicle);
+        const guessed = summary(intent, slots, vehicle, 'llm');
+        if (plain !== 'allow' && plain !== 'allow:spoken') expect(guessed, `${intent} ${state}`).toBe(plain);
+        else if (LLM_CONFIRMS.has(intent)) expect(guessed, `${intent} ${state}`).toBe(`confirm:llm_guess.${intent}`);
+        else expect(guessed, `${intent} ${state}`).toBe(plain);
+      }
+    }
+    // The guessed request the driver hears before "Should I go ahead?", in every language.
+    const { responses } = loadKnowledge();
+    for (const lang of ['en', 'id', 'zh'] as const) {
+      for (const intent of LLM_CONFIRMS) expect(responses.has(lang, `policy.reason.llm_guess.${intent}`), `${lang} ${intent}`).toBe(true);
     }
   });
 });

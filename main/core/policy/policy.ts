@@ -2,7 +2,7 @@
 // Android Automotive's UX restrictions and NHTSA's distraction guidelines. The intent's safety class
 // while moving comes from intents.yaml; the rules below refine it where one class is not enough.
 // Nothing calls a handler without asking it first, whoever understood the request (template, LLM, touch).
-import type { Slots, UxRestrictions } from '../../../common/contract.js';
+import type { NluSource, Slots, UxRestrictions } from '../../../common/contract.js';
 import type { VehicleSignals } from '../../../common/vss.js';
 import type { IntentCatalog } from '../../nlu/catalog.js';
 import type { Policy, PolicyDecision } from '../ports.js';
@@ -52,10 +52,30 @@ const ALWAYS_RULES: Record<string, (slots: Slots) => PolicyDecision> = {
   'messaging.send': () => confirm('message_readback'),
 };
 
+/** Intents that change the car or reach someone. When only the LLM understood the request, the driver
+ *  confirms what it guessed before any of these runs; its guess never loosens a confirm or a deny. */
+export const LLM_CONFIRMS = new Set([
+  'navigation.navigate',
+  'navigation.cancel',
+  'phone.call',
+  'vehicle.climate_set',
+  'vehicle.climate_adjust',
+  'vehicle.fan',
+  'vehicle.window',
+  'vehicle.lights',
+  'vehicle.lock',
+]);
+
 export class SafetyPolicy implements Policy {
   constructor(private readonly catalog: IntentCatalog) {}
 
-  decide(intent: string, slots: Slots, vehicle: VehicleSignals): PolicyDecision {
+  decide(intent: string, slots: Slots, vehicle: VehicleSignals, source?: NluSource): PolicyDecision {
+    const decision = this.decideFor(intent, slots, vehicle);
+    if (source === 'llm' && decision.kind === 'allow' && LLM_CONFIRMS.has(intent)) return confirm(`llm_guess.${intent}`);
+    return decision;
+  }
+
+  private decideFor(intent: string, slots: Slots, vehicle: VehicleSignals): PolicyDecision {
     const spec = this.catalog.get(intent);
     // Anything we do not know is refused: the LLM cannot invent its way past the catalog.
     if (!spec) return deny('unknown_request');

@@ -20,9 +20,12 @@ const CONNECTION_LABELS: Record<ConnectionStatus, string> = {
   closed: 'Disconnected',
 };
 
+const LLM_LABELS = { off: 'No language model', loading: 'Loading model…', ready: 'Language model', failed: 'Model failed' } as const;
+
 export function StatusStrip({ store }: { store: Store }) {
   const state = store.ui.value.state;
   const connection = store.connection.value;
+  const llm = store.ui.value.llm;
   return (
     <header class="status">
       <span class="brand">Kemudi</span>
@@ -40,6 +43,12 @@ export function StatusStrip({ store }: { store: Store }) {
       {state && (
         <span class={`dialogue dialogue-${state.dialogue}`} data-testid="status-dialogue" data-state={state.dialogue}>
           {DIALOGUE_LABELS[state.dialogue]}
+        </span>
+      )}
+      {llm && (
+        // The detail says how to get a model, or which one runs: a tooltip, and read out by screen readers.
+        <span class={`llm llm-${llm.state}`} data-testid="status-llm" data-state={llm.state} title={llm.detail} aria-label={`${LLM_LABELS[llm.state]}: ${llm.detail}`}>
+          {LLM_LABELS[llm.state]}
         </span>
       )}
       {store.kind === 'websocket' && (

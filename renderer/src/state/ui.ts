@@ -1,6 +1,6 @@
 // What the screen shows, as a pure reduction of contract events. No DOM and no signals here,
 // so the unit tests run it in plain Node.
-import type { CallEvent, Card, Event as KemudiEvent, Lang, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot } from '../../../common/contract.js';
+import type { CallEvent, Card, Event as KemudiEvent, Lang, LlmEvent, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot } from '../../../common/contract.js';
 import type { SignalPath } from '../../../common/vss.js';
 import type { TransportKind } from '../transport/types.js';
 
@@ -26,6 +26,8 @@ export interface UiState {
   sim: SimEvent | null;
   /** The phone call in progress, for the call banner; null when there is none. */
   call: CallEvent['call'];
+  /** The language model's state, for the status strip; null until the core says. */
+  llm: LlmEvent | null;
   nextId: number;
 }
 
@@ -33,7 +35,7 @@ export interface UiState {
 export const MAX_TURNS = 50;
 
 export function initialUi(): UiState {
-  return { state: null, turns: [], interim: null, notice: null, sim: null, call: null, nextId: 1 };
+  return { state: null, turns: [], interim: null, notice: null, sim: null, call: null, llm: null, nextId: 1 };
 }
 
 function addTurn(ui: UiState, turn: Turn): UiState {
@@ -62,6 +64,8 @@ export function reduce(ui: UiState, event: KemudiEvent): UiState {
     case 'call':
       // An ended call leaves the banner at once: the conversation already said so.
       return { ...ui, call: event.call?.state === 'ended' ? null : event.call };
+    case 'llm':
+      return { ...ui, llm: event };
   }
 }
 
