@@ -4,10 +4,12 @@
 //   kemudi ask   [--lang xx] --scenario file.yaml ["turn after it" …]                 a scenario headless, JSON lines
 //   kemudi parse [--lang xx] ["text"]                          NLU as JSON lines (stdin when no text)
 //   kemudi contacts import FILE.vcf | list                     the address book, JSON lines
+//   kemudi media import DIR | list | search "query" [--lang xx] the music library, JSON lines
 //   kemudi models list | pull ID | verify [ID] | remove ID    the language models, JSON lines
 import { parseArgs } from 'node:util';
 import { runAsk } from './ask.js';
 import { runContacts } from './contacts.js';
+import { runMedia } from './media.js';
 import { runModels } from './models.js';
 import { runParse } from './parse.js';
 import { runSim } from './sim.js';
@@ -27,6 +29,13 @@ const USAGE = `usage: kemudi <command> [options]
                                                       (again: updates by UID); one JSON line with
                                                       {"file","imported","updated","skipped","errors"}
   contacts list                                       the stored contacts, one JSON line each
+  media import DIR                                    index the audio files under a folder into the data dir
+                                                      (again: only changed files are read, gone ones dropped);
+                                                      one JSON line with
+                                                      {"dir","added","updated","removed","skipped","errors"}
+  media list                                          the stored tracks, one JSON line each
+  media search [--lang en|id|zh] "query"              tracks for what follows "play" ("lagu Raisa", "jazz"),
+                                                      best first, one JSON line each
   models list                                         the language models Kemudi knows, one JSON line each,
                                                       with "installed" and "default" (the one for this machine)
   models pull ID                                      download a model (resumable, checksum-verified;
@@ -57,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'contacts': {
         const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true, strict: true });
         return runContacts(positionals);
+      }
+      case 'media': {
+        const { values, positionals } = parseArgs({ args: rest, options: { lang: { type: 'string' } }, allowPositionals: true, strict: true });
+        return await runMedia(positionals, values);
       }
       case 'models': {
         const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true, strict: true });
