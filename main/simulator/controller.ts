@@ -100,6 +100,8 @@ export interface SimulatorControllerOptions extends ScenarioHooks {
   receive?(message: ScenarioMessage): Result<void>;
   /** The address book's names, sorted, for the panel's message picker. */
   contacts?(): string[];
+  /** Told the loaded scenario's weather (null when it gives none), which `assistant.weather` answers from. */
+  weather?: { set(weather: Scenario['weather']): void };
 }
 
 interface Loaded {
@@ -260,6 +262,7 @@ export class SimulatorController implements SimulatorControls {
 
   private load(entry: ScenarioEntry): Loaded {
     this.loaded?.runner.stop();
+    this.options.weather?.set(entry.scenario.weather);
     const steps = entry.scenario.steps.length;
     const runner: ScenarioRunner = new ScenarioRunner(this.vehicle, entry.scenario, {
       onMessage: (message) => {

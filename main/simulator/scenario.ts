@@ -1,11 +1,14 @@
 // Scenarios: YAML timelines that drive the simulated car ("at 30s a message from Sari; at 1m fuel low").
 // A file is checked by a zod schema against the VSS catalog; every problem comes back as data naming the
 // file, the line and the path, never as a crash. The runner fires steps on the vehicle's own clock.
+// An optional `weather:` section gives the scenario's world its weather (now, today, tomorrow); it is
+// carried in `Scenario.weather` for a SimulatedWeather (main/services/assistant/weather.ts) to answer from.
 import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod';
 import { Lang, MAX_UTTERANCE_CHARS } from '../../common/contract.js';
 import { POWERTRAINS, SIGNALS, checkSignalValue, hasSignal, isSignalPath, type Powertrain, type SignalPath, type SignalSpec, type SignalValue, type VehicleSignals } from '../../common/vss.js';
+import { WEATHER_CONDITIONS, type SimulatedDay, type SimulatedNow, type SimulatedWeatherData } from '../services/assistant/weather.js';
 import type { LatLon } from './geo.js';
 import { MAX_SPEED_KMH, STEP_MS, type Route, type SimulatedVehicle } from './vehicle.js';
 
@@ -34,12 +37,17 @@ export interface ScenarioStep {
   action: ScenarioAction;
 }
 
+/** The weather the scenario's world has, for `assistant.weather`; hand it to a SimulatedWeather. */
+export type ScenarioWeather = SimulatedWeatherData;
+
 export interface Scenario {
   name: string;
   description: string;
   powertrain: Powertrain;
   start: VehicleSignals;
   route: (Route & { name: string }) | null;
+  /** From the file's `weather:` section; null when it has none (the assistant then has no simulated weather). */
+  weather: ScenarioWeather | null;
   /** In time order. */
   steps: ScenarioStep[];
   /** When the last step fires. */
@@ -227,6 +235,68 @@ function withLang<T extends object>(value: T, lang: Lang | undefined): T & { lan
   return lang ? { ...value, lang } : value;
 }
 
+// ---- Weather ----
+//   weather:
+//     place: Jakarta                      # or a list of names: [Beijing, 北京]; the first is said back
+//     now: { condition: rain, temperature: 27, rain: 90, wind: 15 }
+//     today: { condition: heavy_rain, min: 24, max: 31, rain: 90 }
+//     tomorrow: { condition: thunderstorm, min: 24, max: 30 }
+// Temperatures in °C, rain as a chance in %, wind in km/h. Every part is optional, but not all of them.
+
+const Condition = z.enum(WEATHER_CONDITIONS, {
+  error: (issue) =>
+    issue.input === undefined
+      ? `give a condition: ${WEATHER_CONDITIONS.join(', ')}`
+      : `${JSON.stringify(issue.input)} is not a weather condition; use one of ${WEATHER_CONDITIONS.join(', ')}`,
+});
+const Celsius = z.number({ error: 'a temperature is a number of °C' }).min(-60, 'a temperature is at least -60 °C').max(60, 'a temperature is at most 60 °C');
+const RainChance = z.number({ error: 'rain is a chance in %, 0..100' }).min(0, 'rain is a chance in %, 0..100').max(100, 'rain is a chance in %, 0..100');
+const Wind = z.number({ error: 'wind is a speed in km/h' }).min(0, 'wind is at least 0 km/h').max(300, 'wind is at most 300 km/h');
+const PlaceName = z.string().trim().min(1).max(100);
+
+const weatherNow = z.strictObject({ condition: Condition, temperature: Celsius, rain: RainChance.optional(), wind: Wind.optional() }).transform(
+  (now): SimulatedNow => ({
+    condition: now.condition,
+    temperatureC: now.temperature,
+    ...(now.rain !== undefined ? { precipitationChance: now.rain } : {}),
+    ...(now.wind !== undefined ? { windKmh: now.wind } : {}),
+  }),
+);
+
+const weatherDay = z
+  .strictObject({ condition: Condition, min: Celsius, max: Celsius, rain: RainChance.optional(), wind: Wind.optional() })
+  .superRefine((day, ctx) => {
+    if (day.min > day.max) ctx.addIssue({ code: 'custom', message: `min ${day.min} °C is above max ${day.max} °C`, path: ['min'] });
+  })
+  .transform(
+    (day): SimulatedDay => ({
+      condition: day.condition,
+      minC: day.min,
+      maxC: day.max,
+      ...(day.rain !== undefined ? { precipitationChance: day.rain } : {}),
+      ...(day.wind !== undefined ? { windKmh: day.wind } : {}),
+    }),
+  );
+
+const weatherSchema = z
+  .strictObject({
+    place: z.union([PlaceName, z.array(PlaceName).min(1, 'give at least one place name')]).optional(),
+    now: weatherNow.optional(),
+    today: weatherDay.optional(),
+    tomorrow: weatherDay.optional(),
+  })
+  .superRefine((weather, ctx) => {
+    if (!weather.now && !weather.today && !weather.tomorrow) ctx.addIssue({ code: 'custom', message: 'weather needs now, today or tomorrow' });
+  })
+  .transform(
+    (weather): ScenarioWeather => ({
+      places: weather.place === undefined ? [] : typeof weather.place === 'string' ? [weather.place] : weather.place,
+      ...(weather.now ? { now: weather.now } : {}),
+      ...(weather.today ? { today: weather.today } : {}),
+      ...(weather.tomorrow ? { tomorrow: weather.tomorrow } : {}),
+    }),
+  );
+
 const Point = z.tuple([z.number().min(-90).max(90), z.number().min(-180).max(180)]);
 
 const scenarioSchema = (powertrain: Powertrain) =>
@@ -237,6 +307,7 @@ const scenarioSchema = (powertrain: Powertrain) =>
       powertrain: z.enum(POWERTRAINS).optional(),
       start: signalValues(powertrain).optional(),
       route: z.strictObject({ name: z.string().trim().min(1).max(120), points: z.array(Point).min(2, 'a route needs at least two points') }).optional(),
+      weather: weatherSchema.optional(),
       steps: z.array(stepSchema(powertrain)).min(1, 'a scenario needs at least one step'),
     })
     .superRefine((scenario, ctx) => {
@@ -259,6 +330,7 @@ const scenarioSchema = (powertrain: Powertrain) =>
         powertrain,
         start: scenario.start ?? {},
         route: scenario.route ? { name: scenario.route.name, points: scenario.route.points.map((p): LatLon => [p[0], p[1]]) } : null,
+        weather: scenario.weather ?? null,
         steps: scenario.steps,
         durationMs: scenario.steps.at(-1)?.at ?? 0,
       }),
@@ -293,7 +365,7 @@ export function parseScenario(text: string, file = '<scenario>'): ScenarioResult
   }
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return failure(file, [{ file, path: '', message: 'a scenario is a YAML mapping with name, description, start, route and steps' }]);
+    return failure(file, [{ file, path: '', message: 'a scenario is a YAML mapping with name, description, start, route, weather and steps' }]);
   }
   // The powertrain decides which signals exist, so it is read first; a bad one is reported by the schema.
   const declared = z.enum(POWERTRAINS).safeParse((value as Record<string, unknown>).powertrain);

@@ -152,6 +152,51 @@ steps:
   });
 });
 
+describe('the weather section', () => {
+  const STEPS = 'steps: [{ at: 0, stop: true }]\n';
+
+  it('reads now, today and tomorrow into °C, % and km/h, with the place names', () => {
+    const s = scenario(`${HEADER}weather:
+  place: [Beijing, 北京]
+  now: { condition: fog, temperature: 12, wind: 8 }
+  today: { condition: cloudy, min: 7, max: 15, rain: 20 }
+  tomorrow: { condition: clear, min: 5, max: 17 }
+${STEPS}`);
+    expect(s.weather).toEqual({
+      places: ['Beijing', '北京'],
+      now: { condition: 'fog', temperatureC: 12, windKmh: 8 },
+      today: { condition: 'cloudy', minC: 7, maxC: 15, precipitationChance: 20 },
+      tomorrow: { condition: 'clear', minC: 5, maxC: 17 },
+    });
+    expect(scenario(`${HEADER}weather: { place: Jakarta, today: { condition: rain, min: 24, max: 24 } }\n${STEPS}`).weather).toEqual({ places: ['Jakarta'], today: { condition: 'rain', minC: 24, maxC: 24 } });
+    expect(scenario(`${HEADER}${STEPS}`).weather).toBeNull();
+  });
+
+  it('names a bad condition and a low above the high, with file, line and path', () => {
+    const result = parseScenario(`${HEADER}weather:\n  now: { condition: sunny, temperature: 30 }\n  today: { condition: rain, min: 34, max: 31 }\n${STEPS}`, 'w.yaml');
+    expect(issuesOf(result)).toEqual([
+      { file: 'w.yaml', path: 'weather.now.condition', line: 4, message: '"sunny" is not a weather condition; use one of clear, partly_cloudy, cloudy, fog, drizzle, rain, heavy_rain, thunderstorm, snow' },
+      { file: 'w.yaml', path: 'weather.today.min', line: 5, message: 'min 34 °C is above max 31 °C' },
+    ]);
+  });
+
+  it.each([
+    ['no part at all', 'weather: { place: Jakarta }', 'weather', /needs now, today or tomorrow/],
+    ['a missing condition', 'weather: { now: { temperature: 30 } }', 'weather.now.condition', /give a condition: clear/],
+    ['a missing temperature', 'weather: { now: { condition: clear } }', 'weather.now.temperature', /number of °C/],
+    ['a day without its high', 'weather: { today: { condition: clear, min: 3 } }', 'weather.today.max', /number of °C/],
+    ['a temperature off the scale', 'weather: { now: { condition: clear, temperature: 75 } }', 'weather.now.temperature', /at most 60 °C/],
+    ['a chance of rain over 100', 'weather: { tomorrow: { condition: rain, min: 1, max: 2, rain: 120 } }', 'weather.tomorrow.rain', /0\.\.100/],
+    ['negative wind', 'weather: { now: { condition: clear, temperature: 3, wind: -5 } }', 'weather.now.wind', /at least 0 km\/h/],
+    ['an unknown key', 'weather: { now: { condition: clear, temperature: 3, humidity: 80 } }', 'weather.now', /Unrecognized key/],
+    ['an unknown when', 'weather: { yesterday: { condition: clear, min: 1, max: 2 } }', 'weather', /Unrecognized key/],
+    ['an empty place list', 'weather: { place: [], now: { condition: clear, temperature: 3 } }', 'weather.place', /at least one place/],
+  ])('refuses %s with its path', (_name, weather, path, message) => {
+    const issues = issuesOf(parseScenario(`${HEADER}${weather}\n${STEPS}`));
+    expect(issues.find((i) => i.path === path), JSON.stringify(issues)).toMatchObject({ message: expect.stringMatching(message) });
+  });
+});
+
 describe('the runner', () => {
   const timeline = scenario(`${HEADER}steps:
   - { at: 10s, say: first }
@@ -345,6 +390,19 @@ describe('the example scenarios', () => {
     expect(jakarta.value.start['Vehicle.Cabin.HVAC.AmbientAirTemperature']).toBe(34);
     expect(jakarta.value.steps).toContainEqual({ at: expect.any(Number), action: { type: 'drive', speed: 110 } });
     expect(jakarta.value.steps.filter((s) => s.action.type === 'say').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('have weather: rain and a storm in Jakarta, haze in Beijing by either name, Monaco without tomorrow', () => {
+    const weather = (file: string) => {
+      const loaded = loadScenario(join(SCENARIOS, file));
+      if (!loaded.ok) throw new Error(loaded.error.message);
+      return loaded.value.weather;
+    };
+    expect(weather('jakarta-hot-afternoon.yaml')).toMatchObject({ places: ['Jakarta'], now: { temperatureC: 34 }, today: { condition: 'thunderstorm' }, tomorrow: { condition: 'rain' } });
+    expect(weather('beijing-ev.yaml')).toMatchObject({ places: ['Beijing', '北京'], now: { condition: 'fog', temperatureC: 12 } });
+    const monaco = weather('monaco-harbour.yaml');
+    expect(monaco?.today).toBeDefined();
+    expect(monaco?.tomorrow).toBeUndefined();
   });
 
   it('the example in the README checks too', () => {
