@@ -49,6 +49,8 @@ export const CancelCommand = z.strictObject({ type: z.literal('cancel'), id });
 export const WakeCommand = z.strictObject({ type: z.literal('wake'), id });
 /** Ends the phone call in progress (the call banner's button). */
 export const HangUpCommand = z.strictObject({ type: z.literal('hangup'), id });
+/** The renderer's audio element finished the track: the player moves to the next one, silently. */
+export const MediaEndedCommand = z.strictObject({ type: z.literal('media.ended'), id, trackId: z.number().int().positive() });
 /** Simulator only: set vehicle signals directly (speed, gear, …). */
 export const SimSetCommand = z.strictObject({ type: z.literal('sim.set'), id, signals: signalPatch });
 /** Simulator only: back to the starting vehicle. */
@@ -95,6 +97,7 @@ export const Command = z.discriminatedUnion('type', [
   CancelCommand,
   WakeCommand,
   HangUpCommand,
+  MediaEndedCommand,
   SimSetCommand,
   SimResetCommand,
   SimDriveCommand,
@@ -229,6 +232,60 @@ export const CallEvent = z.strictObject({
     .nullable(),
 });
 
+export const MEDIA_STATUSES = ['stopped', 'playing', 'paused'] as const;
+export const MediaTrack = z.strictObject({
+  id: z.number().int().positive(),
+  title: z.string().max(300),
+  artist: z.string().max(300),
+  album: z.string().max(300),
+  genre: z.string().max(100),
+  durationMs: z.number().int().min(0).nullable(),
+});
+export type MediaTrack = z.infer<typeof MediaTrack>;
+/** The music player's state. The renderer's audio element follows it (the file is fetched by track id from
+ *  its own transport) and ducks while Kemudi listens or speaks; `media.ended` moves it on. */
+export const MediaEvent = z.strictObject({
+  type: z.literal('media'),
+  status: z.enum(MEDIA_STATUSES),
+  track: MediaTrack.nullable(),
+  /** 0..100, as the driver set it; `muted` silences without losing it. */
+  volume: z.number().int().min(0).max(100),
+  muted: z.boolean(),
+  /** The track's place in the queue, 0-based, and the queue's length. */
+  index: z.number().int().min(0),
+  count: z.number().int().min(0),
+});
+
+/** Flat [lat, lon, lat, lon, …], rounded to 5 decimals (about a metre): compact on the wire. */
+const FlatPoints = z.array(z.number().finite()).max(200_000);
+/** The roads around the car, for the map: sent on connect and when the car moves away from the last area.
+ *  `cls`: 0 motorway/trunk, 1 primary/secondary, 2 tertiary and other named through roads, 3 minor. */
+export const MapRoadsEvent = z.strictObject({
+  type: z.literal('map.roads'),
+  /** [minLat, minLon, maxLat, maxLon] of the area sent. */
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  roads: z.array(z.strictObject({ cls: z.number().int().min(0).max(3), points: FlatPoints, name: z.string().max(200).optional() })).max(50_000),
+  /** Where the map data comes from, said on the map (OpenStreetMap's ODbL asks for it). */
+  attribution: z.string().max(300),
+});
+export type MapRoadsEvent = z.infer<typeof MapRoadsEvent>;
+/** Guidance: the route being followed and the next manoeuvre; `route: null` when there is none. */
+export const NavEvent = z.strictObject({
+  type: z.literal('nav'),
+  route: z
+    .strictObject({
+      destination: z.string().max(300),
+      points: FlatPoints,
+      /** Left to drive, from the car's position on the route. */
+      remainingM: z.number().min(0),
+      remainingS: z.number().min(0),
+      /** The next manoeuvre: its text in the driver's language, how far ahead, onto which street. */
+      next: z.strictObject({ text: z.string().max(300), distanceM: z.number().min(0), street: z.string().max(200).optional() }).nullable(),
+    })
+    .nullable(),
+});
+export type NavEvent = z.infer<typeof NavEvent>;
+
 export const LLM_STATES = ['off', 'loading', 'ready', 'failed'] as const;
 /** The language model behind free phrasing: off (none installed — a normal state; `detail` says how to
  *  get one), loading, ready (`detail` names the engine and model), or failed (`detail` says why; templates
@@ -239,7 +296,7 @@ export const LlmEvent = z.strictObject({
   detail: z.string().max(500),
 });
 
-export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent, CallEvent, LlmEvent]);
+export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent, CallEvent, LlmEvent, MediaEvent, MapRoadsEvent, NavEvent]);
 export type Event = z.infer<typeof Event>;
 export type StateEvent = z.infer<typeof StateEvent>;
 export type ResponseEvent = z.infer<typeof ResponseEvent>;
@@ -247,6 +304,7 @@ export type ErrorEvent = z.infer<typeof ErrorEvent>;
 export type SimEvent = z.infer<typeof SimEvent>;
 export type CallEvent = z.infer<typeof CallEvent>;
 export type LlmEvent = z.infer<typeof LlmEvent>;
+export type MediaEvent = z.infer<typeof MediaEvent>;
 export type SimScenarioInfo = z.infer<typeof SimScenarioInfo>;
 export type SimScenarioStatus = z.infer<typeof SimScenarioStatus>;
 export type SimTimelineStep = z.infer<typeof SimTimelineStep>;

@@ -2,15 +2,17 @@
 // Every decision about what the page may do lives in security.ts; this file only applies them.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { createSimulatedAssistant, loadKnowledge, type SimulatedAssistant, type SimulatedAssistantOptions } from '../core/compose.js';
 import { LlmService } from '../llm/index.js';
 import { rendererDir } from '../core/paths.js';
 import { COMMAND_CHANNEL, EVENT_CHANNEL } from './channels.js';
+import { mediaResponse } from './media-protocol.js';
 import {
   APP_CSP,
   createCommandHandler,
   kioskRequested,
+  MEDIA_SCHEME,
   navigationAllowed,
   pageUrl,
   permissionAllowed,
@@ -43,6 +45,8 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 app.enableSandbox();
+// The music library's tracks, by id, for the page's audio element (registered before the app is ready).
+protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true } }]);
 if (!app.requestSingleInstanceLock()) {
   // A head unit shows one Kemudi: a second start focuses the first and leaves.
   app.quit();
@@ -68,7 +72,7 @@ function openCore(): { core: SimulatedAssistant; llm: LlmService } | null {
     const knowledge = loadKnowledge();
     // The LLM runs in its own process and opens after the window: the car works on templates meanwhile.
     const llm = new LlmService(knowledge.catalog, (state, detail) => core.assistant.setLlmStatus(state, detail));
-    const core = createSimulatedAssistant({ ...options, knowledge, fallback: llm, realtime: true });
+    const core = createSimulatedAssistant({ ...options, knowledge, fallback: llm, generator: () => llm.generator(), realtime: true });
     return { core, llm };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -91,6 +95,7 @@ function start(): void {
   });
 
   const ses = session.defaultSession;
+  ses.protocol.handle(MEDIA_SCHEME, (request) => mediaResponse(request, (id) => core.library.get(id)?.path ?? null));
   // Nothing remote and no file outside the renderer build, whatever the page asks for.
   ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !requestAllowed(details.url, renderer) }));
   ses.webRequest.onHeadersReceived((details, callback) =>

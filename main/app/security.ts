@@ -15,7 +15,7 @@ export const APP_CSP = [
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
+  "media-src 'self' blob: kemudi-media:",
   "connect-src 'self'",
   "worker-src 'self' blob:",
   "object-src 'none'",
@@ -23,6 +23,21 @@ export const APP_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/** The music library's tracks reach the page through this scheme, by id only (never by path). */
+export const MEDIA_SCHEME = 'kemudi-media';
+
+/** The track id in `kemudi-media://tracks/<id>`, or null for anything else. */
+export function mediaTrackId(url: string): number | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  const match = u.protocol === `${MEDIA_SCHEME}:` && u.host === 'tracks' ? /^\/([1-9]\d{0,9})$/.exec(u.pathname) : null;
+  return match ? Number(match[1]) : null;
+}
 
 /** The file URL of the built renderer's page: the only page this shell shows. */
 export function pageUrl(rendererDir: string): string {
@@ -53,6 +68,7 @@ export function requestAllowed(url: string, rendererDir: string): boolean {
     return false;
   }
   if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'devtools:') return true;
+  if (u.protocol === `${MEDIA_SCHEME}:`) return mediaTrackId(url) !== null;
   if (u.protocol !== 'file:') return false;
   try {
     const rel = relative(rendererDir, fileURLToPath(u));
@@ -99,6 +115,8 @@ export function windowOptions(options: { preload: string; kiosk: boolean }): Bro
       spellcheck: false,
       safeDialogs: true,
       devTools: !kiosk, // a head unit in kiosk mode offers no way into the page
+      // "Play some jazz" said by voice must play with no tap on the screen.
+      autoplayPolicy: 'no-user-gesture-required',
     },
   };
 }

@@ -56,7 +56,7 @@ export async function runAsk(options: AskOptions, turns: string[]): Promise<numb
   const start = startSignals(options);
   if (turns.length === 0) throw new UsageError('ask needs at least one turn of text');
   const { knowledge, llm } = await openLlmFor();
-  const sim = createSimulatedAssistant({ start, knowledge, fallback: llm, ...(lang ? { lang } : {}) });
+  const sim = createSimulatedAssistant({ start, knowledge, fallback: llm, generator: () => llm.generator(), ...(lang ? { lang } : {}) });
   try {
     write({ type: 'vehicle', signals: sim.vehicle.snapshot() });
     for (const text of turns) await turn(sim, text, lang);
@@ -84,7 +84,7 @@ async function runScenario(file: string, options: AskOptions, lang: Lang | undef
   if (options.speed !== undefined || options.gear !== undefined) throw new UsageError('--speed and --gear do not go with --scenario: the scenario sets how the car starts');
   const scenario = readScenarioFile(file);
   const { knowledge, llm } = await openLlmFor();
-  const sim = createSimulatedAssistant({ start: scenario.start, powertrain: scenario.powertrain, knowledge, fallback: llm, ...(lang ? { lang } : {}) });
+  const sim = createSimulatedAssistant({ start: scenario.start, powertrain: scenario.powertrain, knowledge, fallback: llm, generator: () => llm.generator(), ...(lang ? { lang } : {}) });
   try {
     const runner = new ScenarioRunner(sim.vehicle, scenario, {
       onSay: (text, saidIn) => turn(sim, text, saidIn ?? lang),

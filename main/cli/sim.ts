@@ -41,6 +41,7 @@ export async function runSim(options: SimOptions): Promise<number> {
   const sim = createSimulatedAssistant({
     knowledge,
     fallback: llm,
+    generator: () => llm.generator(),
     realtime: true,
     ...(scenario ? { start: scenario.start, powertrain: scenario.powertrain } : {}),
     scenarioHooks: {
@@ -63,7 +64,7 @@ export async function runSim(options: SimOptions): Promise<number> {
   });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const server = await startSimServer({ assistant: sim.assistant, port, rendererDir: rendererDir() });
+  const server = await startSimServer({ assistant: sim.assistant, port, rendererDir: rendererDir(), trackFile: (id) => sim.library.get(id)?.path ?? null });
   process.stdout.write(`Kemudi simulator: ${server.url}\n`);
   void llm.start();
   if (scenario && options.scenario !== undefined) {

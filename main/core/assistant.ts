@@ -2,7 +2,7 @@
 // dialogue machine (dialogue/machine.ts), which runs NLU → policy → handler → response; this host
 // turns its snapshots and what it says into contract events, and keeps the history.
 import { type Actor, type ActorOptions, type AnyActorLogic, createActor, waitFor } from 'xstate';
-import type { CallEvent, Command, DialogueState, Event, Lang, LlmEvent, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
+import type { CallEvent, Command, DialogueState, Event, Lang, LlmEvent, MediaEvent, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
 import { err, ok, type Result } from '../../common/result.js';
 import type { VehicleSignals } from '../../common/vss.js';
 import type { IntentCatalog } from '../nlu/catalog.js';
@@ -35,6 +35,13 @@ export interface PhoneControls {
   onChange(listener: (call: CallEvent['call']) => void): () => void;
 }
 
+/** The music player as the screen sees it: its state, and the audio element reporting a track's end. */
+export interface MediaControls {
+  snapshot(): MediaEvent;
+  ended(trackId: number): void;
+  onChange(listener: (event: MediaEvent) => void): () => void;
+}
+
 export interface AssistantDeps {
   catalog: IntentCatalog;
   nlu: Nlu;
@@ -53,6 +60,7 @@ export interface AssistantDeps {
   /** Slot resolution against what the car knows (the address book); without it, names are taken as said. */
   resolve?: Resolve;
   phone?: PhoneControls;
+  media?: MediaControls;
 }
 
 export type EventListener = (event: Event) => void;
@@ -105,6 +113,7 @@ export class Assistant {
   private readonly unsubscribe: () => void;
   private readonly unsubscribeSim: () => void;
   private readonly unsubscribePhone: () => void;
+  private readonly unsubscribeMedia: () => void;
   private readonly now: () => number;
   private llm: LlmEvent | null = null;
 
@@ -142,6 +151,7 @@ export class Assistant {
     this.unsubscribe = deps.vehicle.subscribe(() => this.emit(this.snapshot()));
     this.unsubscribeSim = deps.simulator?.onStatus?.((event) => this.emit(event)) ?? (() => undefined);
     this.unsubscribePhone = deps.phone?.onChange((call) => this.emit({ type: 'call', call })) ?? (() => undefined);
+    this.unsubscribeMedia = deps.media?.onChange((event) => this.emit(event)) ?? (() => undefined);
   }
 
   on(listener: EventListener): () => void {
@@ -158,7 +168,13 @@ export class Assistant {
   initialEvents(): Event[] {
     const sim = this.deps.simulator?.status?.();
     const phone = this.deps.phone;
-    return [this.snapshot(), ...(sim ? [sim] : []), ...(phone ? [{ type: 'call' as const, call: phone.call() }] : []), ...(this.llm ? [this.llm] : [])];
+    return [
+      this.snapshot(),
+      ...(sim ? [sim] : []),
+      ...(phone ? [{ type: 'call' as const, call: phone.call() }] : []),
+      ...(this.deps.media ? [this.deps.media.snapshot()] : []),
+      ...(this.llm ? [this.llm] : []),
+    ];
   }
 
   /** What the screen shows about the language model (off and how to get one, loading, ready, failed). */
@@ -175,9 +191,17 @@ export class Assistant {
     // (a model thinking for seconds), instead of waiting behind it; the turn's actor is stopped and
     // the model told to stop.
     if (command.type === 'cancel' || command.type === 'wake') return this.process(command);
+    // Not a turn: a track ended and the next one starts, without a word and without waiting for one.
+    if (command.type === 'media.ended') return Promise.resolve(this.mediaEnded(command.trackId, command.id));
     const run = this.queue.then(() => this.process(command));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private mediaEnded(trackId: number, id: string | undefined): Result<void> {
+    if (!this.deps.media) return this.refuse('not_allowed', 'there is no music player', id);
+    this.deps.media.ended(trackId);
+    return ok(undefined);
   }
 
   /** An incoming message (the simulator, a scenario, the phone): offered to the driver when free. */
@@ -205,6 +229,7 @@ export class Assistant {
     this.unsubscribe();
     this.unsubscribeSim();
     this.unsubscribePhone();
+    this.unsubscribeMedia();
     this.listeners.clear();
   }
 
@@ -245,6 +270,8 @@ export class Assistant {
       case 'wake':
         this.actor.send({ type: 'WAKE' });
         break;
+      case 'media.ended':
+        return this.mediaEnded(command.trackId, command.id);
       case 'hangup': {
         const result = this.deps.phone ? this.deps.phone.hangUp() : err('not_allowed', 'there is no phone');
         if (!result.ok) return this.refuse(result.error.code, result.error.message, command.id);

@@ -1,5 +1,6 @@
 // The composition root: builds an Assistant from the real parts. Shells (sim server, Electron, CLI)
 // call this and nothing deeper, so all of them run the same core.
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Lang } from '../../common/contract.js';
 import type { Powertrain, VehicleSignals } from '../../common/vss.js';
@@ -7,18 +8,27 @@ import { IntentCatalog } from '../nlu/catalog.js';
 import { NluEngine } from '../nlu/index.js';
 import { TemplateMatcher } from '../nlu/sentences.js';
 import { readModels, trainAll, type NluModels } from '../nlu/train.js';
+import { assistantHandlers } from '../services/assistant/handlers.js';
+import { openMeteoFromEnv, WeatherConfigError } from '../services/assistant/open-meteo.js';
+import { chooseWeather, SimulatedWeather, type WeatherProvider } from '../services/assistant/weather.js';
+import { mediaHandlers } from '../services/media/handlers.js';
+import { MediaPlayer, type TrackSource } from '../services/media/player.js';
 import { contactResolver, messagingHandlers } from '../services/messaging/handlers.js';
 import { Outbox } from '../services/messaging/outbox.js';
 import { type Call, SimulatedPhone } from '../services/messaging/simulated-phone.js';
 import { vehicleHandlers } from '../services/vehicle/handlers.js';
 import { ContactStore } from '../storage/contacts.js';
+import { MediaLibrary, type Track } from '../storage/media.js';
+import { ensureSampleMusic } from '../simulator/sample-music.js';
 import { MessageStore } from '../storage/messages.js';
 import { importVcardFile } from '../storage/vcard.js';
 import { SimulatorController, type ScenarioHooks } from '../simulator/controller.js';
 import { SimulatedVehicle } from '../simulator/vehicle.js';
 import { type Db, openDatabase } from '../storage/db.js';
 import { HistoryStore } from '../storage/history.js';
-import type { CallEvent } from '../../common/contract.js';
+import type { CallEvent, MediaTrack } from '../../common/contract.js';
+import type { Generator } from '../llm/generation.js';
+import { suggestedModel } from '../llm/models.js';
 import { err, ok } from '../../common/result.js';
 import { Assistant, type AssistantDeps, type PhoneControls } from './assistant.js';
 import type { IntentFallback, Nlu } from './ports.js';
@@ -75,6 +85,15 @@ export interface SimulatedAssistantOptions {
   /** Understanding other than the knowledge's route, e.g. the LLM alone (the red team forces requests
    *  through the model this way). */
   nlu?: Nlu;
+  /** The LLM's generation for questions and translation, once a model is ready (LlmService.generator). */
+  generator?: () => Generator | null;
+  /** A music folder indexed into an empty library the first time music is asked for. Default: the
+   *  simulator's generated sample tracks (next to the database, or in the temp folder for ':memory:');
+   *  null: none. */
+  music?: string | null;
+  /** The online weather service (default: Open-Meteo when KEMUDI_WEATHER_URL is set), asked after the
+   *  scenario's weather; null: none. */
+  onlineWeather?: WeatherProvider | null;
 }
 
 /** Headless: answers take no time to say, and a turn ends back in idle. */
@@ -91,6 +110,11 @@ export interface SimulatedAssistant {
   /** The simulator panel's controls: driving, parking, scenarios. */
   simulator: SimulatorController;
   db: Db;
+  /** The music library and player. */
+  library: MediaLibrary;
+  player: MediaPlayer;
+  /** Indexes the music folder into an empty library (once; later calls share it). Music requests wait for it. */
+  prepareMusic(): Promise<void>;
   close(): void;
 }
 
@@ -113,6 +137,43 @@ function phoneControls(phone: SimulatedPhone, contacts: ContactStore): PhoneCont
   };
 }
 
+/** Open-Meteo when KEMUDI_WEATHER_URL is set; a bad URL is said once on stderr and the service stays off. */
+function onlineWeatherFromEnv(): WeatherProvider | null {
+  try {
+    return openMeteoFromEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof WeatherConfigError)) throw error;
+    process.stderr.write(`kemudi: online weather is off: ${error.message}\n`);
+    return null;
+  }
+}
+
+/** A library track as the screen and the player see it. */
+const asMediaTrack = (t: Track): MediaTrack => ({
+  id: t.id,
+  title: t.title.slice(0, 300),
+  artist: (t.artist ?? '').slice(0, 300),
+  album: (t.album ?? '').slice(0, 300),
+  genre: (t.genre ?? '').slice(0, 100),
+  durationMs: t.durationMs === null ? null : Math.max(0, Math.round(t.durationMs)),
+});
+
+function trackSource(library: MediaLibrary): TrackSource {
+  return {
+    search: (query, lang) => library.search(query, lang).map(asMediaTrack),
+    all: () => library.all().map(asMediaTrack),
+    get: (id) => {
+      const track = library.get(id);
+      return track ? asMediaTrack(track) : undefined;
+    },
+  };
+}
+
+/** Where the simulator's generated sample music lives: beside the database, or in the temp folder. */
+function sampleMusicDir(database: string): string {
+  return database === ':memory:' ? join(tmpdir(), 'kemudi-sample-music') : join(dirname(database), 'sample-music');
+}
+
 /** Every name in the address book once, in alphabetical order. */
 function addressBookNames(contacts: ContactStore): string[] {
   return [...new Set(contacts.all().map((contact) => contact.name))].sort((a, b) => a.localeCompare(b));
@@ -127,12 +188,28 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
   // The simulator starts with a sample address book (en, id and zh names) when it has none.
   if (contacts.all().length === 0 && options.addressBook !== null) importVcardFile(contacts, options.addressBook ?? addressBookFile(), { source: 'simulator' });
   const messages = new MessageStore(db);
+  const library = new MediaLibrary(db);
+  const player = new MediaPlayer(trackSource(library));
+  const musicDir = options.music === undefined ? sampleMusicDir(database) : options.music;
+  const stopIndexing = new AbortController();
+  let indexing: Promise<void> | null = null;
+  // Music is indexed the first time it is asked for, not at start: most turns never need it.
+  const prepareMusic = (): Promise<void> =>
+    (indexing ??= (async () => {
+      if (!musicDir || library.count() > 0) return;
+      if (options.music === undefined) ensureSampleMusic(musicDir);
+      await library.indexFolder(musicDir, { signal: stopIndexing.signal });
+    })().catch(() => undefined));
   // The phone keeps the simulator's time (wall-clock dates, advanced by the simulated clock), so a call
   // is answered after three seconds of simulated driving, in tests as live.
   const epoch = Date.now();
   const phone = new SimulatedPhone({ file: database === ':memory:' ? ':memory:' : join(dirname(database), 'simulated-phone.db'), db, now: () => epoch + vehicle.now() });
   const outbox = new Outbox(db, phone);
+  // The weather a scenario declares, then the online service when one is configured; else an honest "offline".
+  const scenarioWeather = new SimulatedWeather(null);
+  const weather = chooseWeather([scenarioWeather, options.onlineWeather === undefined ? onlineWeatherFromEnv() : options.onlineWeather]);
   const simulator = new SimulatorController(vehicle, {
+    weather: scenarioWeather,
     ...options.scenarioHooks,
     // An incoming message (a scenario's step, or the panel) arrives on the phone (and in the inbox), then is
     // offered when the driver is free, even when the phone could not store it, as a scenario always did.
@@ -155,7 +232,13 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     nlu: options.nlu ?? (options.fallback ? knowledge.nlu.withFallback(options.fallback) : knowledge.nlu),
     policy: new SafetyPolicy(knowledge.catalog),
     vehicle,
-    handlers: { ...vehicleHandlers, ...messagingHandlers({ contacts, messages, outbox, phone }) },
+    handlers: {
+      ...vehicleHandlers,
+      ...messagingHandlers({ contacts, messages, outbox, phone }),
+      ...mediaHandlers(player, prepareMusic),
+      ...assistantHandlers({ generator: options.generator ?? (() => null), suggestedModel: () => suggestedModel(), weather }),
+    },
+    media: player,
     resolve: contactResolver(contacts),
     phone: phoneControls(phone, contacts),
     responses: knowledge.responses,
@@ -180,7 +263,11 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     outbox,
     simulator,
     db,
+    library,
+    player,
+    prepareMusic,
     close() {
+      stopIndexing.abort();
       stopTicking();
       outbox.stop();
       phone.close();

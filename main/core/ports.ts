@@ -58,9 +58,15 @@ export interface VehicleBus {
 }
 
 /** What a handler asks the core to say, by response key, with parameters for the template. */
+/** A parameter that is itself a response, rendered in the same language ("{side}" → "the driver's side").
+ *  An object, never a marked string: words the driver or the model said are always said as they are. */
+export interface SpeechRef {
+  ref: string;
+}
+
 export interface Speech {
   key: string;
-  params?: Record<string, string | number>;
+  params?: Record<string, string | number | SpeechRef>;
 }
 
 export interface HandlerOutcome {
@@ -76,6 +82,10 @@ export interface HandlerOutcome {
 export interface HandlerContext {
   vehicle: VehicleBus;
   lang: Lang;
+  /** Aborted when the driver barges in or cancels: slow handlers (the LLM's answers) stop. */
+  signal?: AbortSignal;
+  /** The sentence as heard, when the request was spoken or typed (a question is asked as the driver put it). */
+  heard?: string;
 }
 
 export type IntentHandler = (slots: Slots, ctx: HandlerContext) => Promise<HandlerOutcome> | HandlerOutcome;

@@ -1,5 +1,5 @@
 // Spoken answers by key, per language, from intents/responses/<lang>.yaml.
-// A parameter written "@some.key" is itself rendered from the same language's responses.
+// A parameter given as {ref: "some.key"} is itself rendered from the same language's responses.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -38,7 +38,7 @@ export class ResponseCatalog implements Responses {
       const value = speech.params?.[name];
       if (value === undefined) return whole;
       // A nested response sees the same parameters ("{reason}" may itself say "{contact}").
-      return typeof value === 'string' && value.startsWith('@') ? this.render(lang, { key: value.slice(1), ...(speech.params ? { params: speech.params } : {}) }) : String(value);
+      return typeof value === 'object' ? this.render(lang, { key: value.ref, ...(speech.params ? { params: speech.params } : {}) }) : String(value);
     });
   }
 }

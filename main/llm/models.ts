@@ -159,6 +159,12 @@ export function findModel(env: NodeJS.ProcessEnv = process.env): FoundModel | nu
   return best ? { path: modelPath(best, env), id: best.id, source: 'installed' } : null;
 }
 
+/** The manifest model this machine should pull (by memory), or null when the manifest cannot be read. */
+export function suggestedModel(env: NodeJS.ProcessEnv = process.env): string | null {
+  const loaded = loadManifest(manifestPath(env));
+  return loaded.ok ? (chooseDefault(totalmem(), loaded.value)?.id ?? null) : null;
+}
+
 /** What to tell someone who has no model: the command that gets the default one for this machine. */
 export function noModelMessage(env: NodeJS.ProcessEnv = process.env): string {
   const loaded = loadManifest(manifestPath(env));

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import send from 'send';
 import sirv from 'sirv';
 import { WebSocket, WebSocketServer } from 'ws';
 import { decodeCommandText, type Event } from '../../common/contract.js';
@@ -33,7 +34,12 @@ export interface SimServerOptions {
   port?: number;
   /** The built renderer (dist/renderer). Without it the server still speaks the WebSocket. */
   rendererDir?: string;
+  /** The music library's files by track id, for the page's audio element (`/media/tracks/<id>`). */
+  trackFile?: (trackId: number) => string | null;
 }
+
+/** `/media/tracks/<id>`: a track by its library id. Only ids are taken, never paths. */
+const TRACK_URL = /^\/media\/tracks\/([1-9]\d{0,9})(?:\?.*)?$/;
 
 export interface SimServer {
   url: string;
@@ -65,6 +71,20 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
     }
     if (req.url === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    const track = req.url?.match(TRACK_URL);
+    if (track && options.trackFile) {
+      const file = options.trackFile(Number(track[1]));
+      if (!file) {
+        res.writeHead(404).end();
+        return;
+      }
+      // send answers Range requests (the audio element seeks with them), conditional GETs and HEAD.
+      send(req, file, { dotfiles: 'allow', etag: true, lastModified: true, cacheControl: false })
+        .on('error', (error: { status?: number }) => res.writeHead(error.status ?? 500).end())
+        .on('headers', (response: ServerResponse) => response.setHeader('X-Content-Type-Options', 'nosniff'))
+        .pipe(res);
       return;
     }
     if (!serveStatic) {

@@ -49,6 +49,8 @@ export async function launchChromium(executablePath: string, viewport = { width:
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // As in the car (Electron's autoplayPolicy): music started by a typed command plays at once.
+      '--autoplay-policy=no-user-gesture-required',
     ],
   });
   return {

@@ -68,16 +68,18 @@ const fake = vi.hoisted(() => {
         onBeforeRequest: (l: Listener) => (hooks.beforeRequest = l),
         onHeadersReceived: (l: Listener) => (hooks.headersReceived = l),
       },
+      protocol: { handle: (scheme: string, l: Listener) => (hooks[`protocol:${scheme}`] = l) },
       setPermissionRequestHandler: (l: Listener) => (hooks.permissionRequest = l),
       setPermissionCheckHandler: (l: Listener) => (hooks.permissionCheck = l),
     },
   };
   const ipc = new Map<string, Listener>();
   const ipcMain = { handle: (channel: string, listener: Listener) => ipc.set(channel, listener) };
-  return { app, BrowserWindow, WebContents, session, hooks, ipc, ipcMain };
+  const protocol = { registerSchemesAsPrivileged: vi.fn() };
+  return { app, BrowserWindow, WebContents, session, hooks, ipc, ipcMain, protocol };
 });
 
-vi.mock('electron', () => ({ app: fake.app, BrowserWindow: fake.BrowserWindow, ipcMain: fake.ipcMain, session: fake.session }));
+vi.mock('electron', () => ({ app: fake.app, BrowserWindow: fake.BrowserWindow, ipcMain: fake.ipcMain, session: fake.session, protocol: fake.protocol }));
 
 const page = pageUrl(rendererDir());
 let dataDir = '';
@@ -171,6 +173,37 @@ describe('Electron main process (fake Electron, real core)', () => {
     const events = win.webContents.sent.filter(([channel]) => channel === 'kemudi:event').map(([, event]) => event as Event);
     expect(events.some((e) => e.type === 'response')).toBe(true);
     expect(lowBeamOf(events.filter((e) => e.type === 'state').at(-1))).toBe(true);
+  });
+
+  it('plays music by voice and serves its file to the page through kemudi-media, whole and by range', async () => {
+    const handle = fake.ipc.get('kemudi:command')!;
+    const fromPage = { sender: win.webContents, senderFrame: { url: page, parent: null } };
+    await expect(handle(fromPage, { type: 'utterance', text: 'play some jazz', source: 'text' })).resolves.toEqual({ ok: true, value: undefined });
+    const media = win.webContents.sent.map(([, event]) => event as Event).filter((e) => e.type === 'media').at(-1);
+    expect(media).toMatchObject({ type: 'media', status: 'playing', track: { genre: 'Jazz' } });
+    const id = (media as Event & { type: 'media' }).track?.id as number;
+    const url = `kemudi-media://tracks/${id}`;
+    // The session lets the page fetch it, and only by id.
+    const allowed = (u: string): boolean => {
+      let decision: { cancel: boolean } = { cancel: true };
+      fake.hooks.beforeRequest?.({ url: u }, (d: { cancel: boolean }) => (decision = d));
+      return !decision.cancel;
+    };
+    expect(allowed(url)).toBe(true);
+    expect(allowed('kemudi-media://tracks/../../etc/passwd')).toBe(false);
+    const respond = fake.hooks['protocol:kemudi-media'] as (r: { url: string; headers: Headers }) => Response;
+    const whole = respond({ url, headers: new Headers() });
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('audio/wav');
+    const bytes = new Uint8Array(await whole.arrayBuffer());
+    expect(bytes.length).toBe(Number(whole.headers.get('content-length')));
+    expect(new TextDecoder().decode(bytes.slice(0, 4))).toBe('RIFF');
+    const part = respond({ url, headers: new Headers({ range: 'bytes=4-11' }) });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 4-11/${bytes.length}`);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.slice(4, 12));
+    expect(respond({ url, headers: new Headers({ range: `bytes=${bytes.length}-` }) }).status).toBe(416);
+    expect(respond({ url: 'kemudi-media://tracks/999999', headers: new Headers() }).status).toBe(404);
   });
 
   it('kemudi:command from anywhere else is refused with a typed error', async () => {

@@ -31,19 +31,21 @@ export function provideDialogue(services: DialogueServices) {
           stop.abort();
         };
       }),
-      act: fromCallback<DialogueEvent, { understanding: Understanding; lang: Lang }>(({ input, sendBack }) => {
+      act: fromCallback<DialogueEvent, { understanding: Understanding; lang: Lang; heard?: string }>(({ input, sendBack }) => {
         let live = true;
+        const stop = new AbortController();
         const handler = services.handlers[input.understanding.intent];
         if (!handler) {
           sendBack({ type: 'UNAVAILABLE' });
           return undefined;
         }
         Promise.resolve()
-          .then(() => handler(input.understanding.slots as Slots, { vehicle: services.vehicle, lang: input.lang }))
+          .then(() => handler(input.understanding.slots as Slots, { vehicle: services.vehicle, lang: input.lang, signal: stop.signal, ...(input.heard ? { heard: input.heard } : {}) }))
           .then((outcome) => live && sendBack({ type: 'ACTED', outcome }))
           .catch((error: unknown) => live && sendBack({ type: 'FAILED', message: message(error) }));
         return () => {
           live = false;
+          stop.abort();
         };
       }),
     },

@@ -316,7 +316,7 @@ export const dialogueMachine = setup({
       if (!u) return;
       const decision = context.decide(u);
       const reason = decision.kind === 'deny' ? decision.reason : 'policy.reason.moving_deny';
-      sayIn(enqueue, context, { speech: { key: 'policy.denied', params: { reason: `@${reason}` } }, trace: traceOf(context.turn, u, 'deny', reason) });
+      sayIn(enqueue, context, { speech: { key: 'policy.denied', params: { reason: { ref: reason } } }, trace: traceOf(context.turn, u, 'deny', reason) });
     }),
     askConfirmation: enqueueActions(({ context, enqueue }) => {
       const u = head(context);
@@ -324,7 +324,7 @@ export const dialogueMachine = setup({
       const decision = context.decide(u);
       const reason = decision.kind === 'confirm' ? decision.reason : 'policy.reason.moving_confirm';
       const trace = traceOf(context.turn, u, 'confirm', reason);
-      sayIn(enqueue, context, { speech: { key: 'policy.confirm', params: { ...paramsOf(u.slots), reason: `@${reason}` } }, trace });
+      sayIn(enqueue, context, { speech: { key: 'policy.confirm', params: { ...paramsOf(u.slots), reason: { ref: reason } } }, trace });
       enqueue.assign({ reprompts: 0, turn: { ...context.turn, trace } });
     }),
     markAllowed: assign(({ context }) => {
@@ -567,7 +567,7 @@ export const dialogueMachine = setup({
 
     acting: {
       tags: ['busy'],
-      invoke: { src: 'act', input: ({ context }) => ({ understanding: head(context) as Understanding, lang: context.lang }) },
+      invoke: { src: 'act', input: ({ context }) => ({ understanding: head(context) as Understanding, lang: context.lang, heard: context.turn.heard }) },
       on: {
         ACTED: { target: 'deciding', actions: 'reportOutcome' },
         UNAVAILABLE: { target: 'speaking', actions: 'sayUnavailable' },

@@ -29,7 +29,7 @@ export const lights: IntentHandler = (slots, { vehicle }): HandlerOutcome => {
   const beam = slots.beam === 'high' ? 'high' : 'low';
   const on = slots.state === 'on';
   const path = BEAM_SIGNAL[beam];
-  const params = { beam_name: `@vehicle.lights.name.${beam}`, beam_name_lower: `@vehicle.lights.name_lower.${beam}` };
+  const params = { beam_name: { ref: `vehicle.lights.name.${beam}` }, beam_name_lower: { ref: `vehicle.lights.name_lower.${beam}` } };
   if (vehicle.get(path) === on) {
     return { say: { key: on ? 'vehicle.lights.already_on' : 'vehicle.lights.already_off', params }, actions: [] };
   }
@@ -65,7 +65,7 @@ export const climateSet: IntentHandler = (slots, { vehicle }): HandlerOutcome =>
   const side = sideOf(slots);
   const said = typeof slots.temperature === 'number' ? slots.temperature : Number.NaN;
   const celsius = toCelsius(said, slots.unit);
-  const params = { side: `@vehicle.climate.side.${side}`, min: TEMPERATURE_RANGE.min, max: TEMPERATURE_RANGE.max };
+  const params = { side: { ref: `vehicle.climate.side.${side}` }, min: TEMPERATURE_RANGE.min, max: TEMPERATURE_RANGE.max };
   if (!Number.isFinite(celsius) || celsius < TEMPERATURE_RANGE.min || celsius > TEMPERATURE_RANGE.max) {
     return { say: { key: 'vehicle.climate.out_of_range', params }, actions: [] };
   }
@@ -83,7 +83,7 @@ export const climateAdjust: IntentHandler = (slots, { vehicle }): HandlerOutcome
   const seats = seatsOf(side);
   const current = num(vehicle, seats[0] as SignalPath) ?? 21;
   const target = Math.min(TEMPERATURE_RANGE.max, Math.max(TEMPERATURE_RANGE.min, halfDegree(current + step)));
-  const params = { side: `@vehicle.climate.side.${side}`, temperature: target };
+  const params = { side: { ref: `vehicle.climate.side.${side}` }, temperature: target };
   if (target === current) {
     return { say: { key: step > 0 ? 'vehicle.climate.at_max' : 'vehicle.climate.at_min', params }, actions: [] };
   }
@@ -153,7 +153,7 @@ export const window: IntentHandler = (slots, { vehicle }): HandlerOutcome => {
   const position = open ? (typeof slots.amount === 'number' ? slots.amount : 100) : 0;
   const actions: string[] = [];
   for (const name of WINDOW_GROUPS[which] ?? []) set(vehicle, actions, WINDOWS[name], position);
-  const params = { window: `@vehicle.window.name.${which}`, amount: position };
+  const params = { window: { ref: `vehicle.window.name.${which}` }, amount: position };
   if (actions.length === 0) return { say: { key: open ? 'vehicle.window.already_open' : 'vehicle.window.already_closed', params }, actions };
   const key = !open ? 'vehicle.window.closed' : position < 100 ? 'vehicle.window.opened_partly' : 'vehicle.window.opened';
   return { say: { key, params }, actions };
@@ -205,7 +205,7 @@ function tires(vehicle: VehicleBus): Speech[] {
   if (readings.length === 0) return [{ key: 'vehicle.status.unknown' }];
   const low = readings.filter((r) => r.kpa < LOW_TIRE_KPA);
   if (low.length === 0) return [{ key: 'vehicle.status.tires_ok', params: { min: Math.min(...readings.map((r) => r.kpa)), max: Math.max(...readings.map((r) => r.kpa)) } }];
-  return low.map((r) => ({ key: 'vehicle.status.tire_low', params: { tire: `@vehicle.status.tire.${r.name}`, kpa: Math.round(r.kpa) } }));
+  return low.map((r) => ({ key: 'vehicle.status.tire_low', params: { tire: { ref: `vehicle.status.tire.${r.name}` }, kpa: Math.round(r.kpa) } }));
 }
 
 function temperatures(vehicle: VehicleBus): Speech[] {

@@ -2,6 +2,7 @@ import { CallBanner } from '../components/CallBanner.js';
 import { Composer } from '../components/Composer.js';
 import { ConfirmBar } from '../components/ConfirmBar.js';
 import { Conversation } from '../components/Conversation.js';
+import { MediaBar } from '../components/MediaBar.js';
 import { SimPanel } from '../components/SimPanel.js';
 import { StatusStrip } from '../components/StatusStrip.js';
 import type { Store } from '../state/store.js';
@@ -18,6 +19,7 @@ export function Home({ store }: { store: Store }) {
         <Conversation store={store} />
         <ConfirmBar store={store} />
       </main>
+      <MediaBar store={store} />
       <Composer store={store} />
       {simulator && <SimPanel store={store} />}
     </div>

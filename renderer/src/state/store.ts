@@ -18,6 +18,8 @@ export interface Store {
   setLang(lang: Lang | undefined): void;
   say(text: string): Promise<Result<void>>;
   send(command: Command): Promise<Result<void>>;
+  /** A short notice from the screen itself (music that cannot start). */
+  notify(code: string, message: string): void;
   dispose(): void;
 }
 
@@ -61,6 +63,7 @@ export function createStore(transport: Transport): Store {
       return send({ type: 'utterance', text, source: 'text', ...(chosen ? { lang: chosen } : {}) });
     },
     send,
+    notify: (code, message) => update(notify(ui.value, code, message)),
     dispose() {
       offEvent();
       offStatus();

@@ -1,6 +1,6 @@
 // What the screen shows, as a pure reduction of contract events. No DOM and no signals here,
 // so the unit tests run it in plain Node.
-import type { CallEvent, Card, Event as KemudiEvent, Lang, LlmEvent, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot } from '../../../common/contract.js';
+import type { CallEvent, Card, Event as KemudiEvent, Lang, LlmEvent, MapRoadsEvent, MediaEvent, NavEvent, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot } from '../../../common/contract.js';
 import type { SignalPath } from '../../../common/vss.js';
 import type { TransportKind } from '../transport/types.js';
 
@@ -28,6 +28,11 @@ export interface UiState {
   call: CallEvent['call'];
   /** The language model's state, for the status strip; null until the core says. */
   llm: LlmEvent | null;
+  /** The music player's state, for the audio element and the now-playing bar; null until the core says. */
+  media: MediaEvent | null;
+  /** The roads around the car and the route being followed, for the map. */
+  roads: MapRoadsEvent | null;
+  nav: NavEvent | null;
   nextId: number;
 }
 
@@ -35,7 +40,7 @@ export interface UiState {
 export const MAX_TURNS = 50;
 
 export function initialUi(): UiState {
-  return { state: null, turns: [], interim: null, notice: null, sim: null, call: null, llm: null, nextId: 1 };
+  return { state: null, turns: [], interim: null, notice: null, sim: null, call: null, llm: null, media: null, roads: null, nav: null, nextId: 1 };
 }
 
 function addTurn(ui: UiState, turn: Turn): UiState {
@@ -66,6 +71,12 @@ export function reduce(ui: UiState, event: KemudiEvent): UiState {
       return { ...ui, call: event.call?.state === 'ended' ? null : event.call };
     case 'llm':
       return { ...ui, llm: event };
+    case 'media':
+      return { ...ui, media: event };
+    case 'map.roads':
+      return { ...ui, roads: event };
+    case 'nav':
+      return { ...ui, nav: event };
   }
 }
 
