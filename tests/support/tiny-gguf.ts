@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readGgufFileInfo } from 'node-llama-cpp';
+import { rng } from '../../main/nlu/expand.js';
 
 // ---------------------------------------------------------------------------------------------
 // GGUF writer
@@ -199,20 +200,8 @@ export function encodeGguf(metadata: Readonly<Record<string, GgufValue>>, tensor
 }
 
 // ---------------------------------------------------------------------------------------------
-// Deterministic random numbers
+// Deterministic random numbers (the PRNG is the NLU trainer's: rng in main/nlu/expand.ts)
 // ---------------------------------------------------------------------------------------------
-
-/** mulberry32: tiny, seedable, good enough for random weights. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normalFill(random: () => number, count: number, scale: number): Float32Array {
   const out = new Float32Array(count);
@@ -402,7 +391,7 @@ export async function buildTinyQwen2(options: TinyQwen2Options = {}): Promise<Bu
   const nEmbd = o.embeddingLength;
   const nEmbdKv = (nEmbd / o.headCount) * o.headCountKv; // n_embd_gqa in llama.cpp
   const nFf = o.feedForwardLength;
-  const random = mulberry32(o.seed);
+  const random = rng(o.seed);
 
   const weight = (name: string, dims: number[]): GgufTensor => ({ name, dims, type: 'F16', data: normalFill(random, dims[0]! * dims[1]!, 0.02) });
   const bias = (name: string, n: number): GgufTensor => ({ name, dims: [n], type: 'F32', data: normalFill(random, n, 0.02) });
