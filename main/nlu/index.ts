@@ -17,7 +17,8 @@ export const CLASSIFIER_THRESHOLD = 0.6;
 const MAX_SPLIT_TOKENS = 40;
 /** Most clauses looked at for a request wrapped in chatter. */
 const MAX_CLAUSES = 8;
-/** A template hit whose wildcards take at least this share of the sentence defers to a sure classifier. */
+/** A template hit whose wildcards take more than this share of the sentence defers to a sure classifier
+ *  (half is a destination after "navigate to", which the template knows better). */
 const LOOSE_TEMPLATE = 0.5;
 /** A sentence mostly made of features the classifier never saw is not its to judge. */
 const MIN_COVERAGE = 0.35;
@@ -146,7 +147,7 @@ export class NluEngine implements Nlu {
       // when both sides of a conjunction are templates' requests on their own, they are two requests.
       const split = canSplit ? this.split(tokens, lang, depth) : null;
       if (split?.every((u) => u.source === 'template')) return split;
-      if (exact.wildShare >= LOOSE_TEMPLATE) {
+      if (exact.wildShare > LOOSE_TEMPLATE) {
         // "what's {question}" or "text {contact} {body}" say little beyond their first words: when the
         // classifier, reading every word, is sure of another complete request, it wins (never to refuse).
         const other = this.classify(tokens, lang);
