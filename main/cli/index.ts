@@ -5,10 +5,12 @@
 //   kemudi parse [--lang xx] ["text"]                          NLU as JSON lines (stdin when no text)
 //   kemudi contacts import FILE.vcf | list                     the address book, JSON lines
 //   kemudi media import DIR | list | search "query" [--lang xx] the music library, JSON lines
+//   kemudi maps import FILE | list | search "query" [--near LAT,LON] [--lang xx] | remove ID   offline maps, JSON lines
 //   kemudi models list | pull ID | verify [ID] | remove ID    the language models, JSON lines
 import { parseArgs } from 'node:util';
 import { runAsk } from './ask.js';
 import { runContacts } from './contacts.js';
+import { runMaps } from './maps.js';
 import { runMedia } from './media.js';
 import { runModels } from './models.js';
 import { runParse } from './parse.js';
@@ -36,6 +38,16 @@ const USAGE = `usage: kemudi <command> [options]
   media list                                          the stored tracks, one JSON line each
   media search [--lang en|id|zh] "query"              tracks for what follows "play" ("lagu Raisa", "jazz"),
                                                       best first, one JSON line each
+  maps import FILE                                    import an OpenStreetMap extract (.osm.pbf or .osm XML)
+                                                      into the data dir (again: replaces its earlier import);
+                                                      progress on stderr; one JSON line with {"id","name",
+                                                      "vertices","edges","streets","pois","addresses",
+                                                      "restrictions","ms",...}
+  maps list                                           the imported maps, one JSON line each
+  maps search [--near LAT,LON] [--lang en|id|zh] "query"
+                                                      places for what follows "navigate to" ("jl juanda",
+                                                      "SPBU", "西土城路", "home"), best first, one JSON line each
+  maps remove ID                                      remove an imported map (see maps list)
   models list                                         the language models Kemudi knows, one JSON line each,
                                                       with "installed" and "default" (the one for this machine)
   models pull ID                                      download a model (resumable, checksum-verified;
@@ -70,6 +82,15 @@ export async function main(argv: string[]): Promise<number> {
       case 'media': {
         const { values, positionals } = parseArgs({ args: rest, options: { lang: { type: 'string' } }, allowPositionals: true, strict: true });
         return await runMedia(positionals, values);
+      }
+      case 'maps': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { near: { type: 'string' }, lang: { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        return await runMaps(positionals, values);
       }
       case 'models': {
         const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true, strict: true });
