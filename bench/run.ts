@@ -3,10 +3,11 @@ import { coreSuite } from './core.js';
 import { dialogueSuite } from './dialogue.js';
 import type { Suite } from './lib.js';
 import { llmSuite } from './llm.js';
+import { navSuite } from './nav.js';
 import { nluSuite } from './nlu.js';
 import { soakSuite } from './soak.js';
 
-const SUITES: Suite[] = [coreSuite, nluSuite, dialogueSuite, llmSuite, soakSuite];
+const SUITES: Suite[] = [coreSuite, nluSuite, dialogueSuite, llmSuite, soakSuite, navSuite];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));
