@@ -2,7 +2,7 @@
 // dialogue machine (dialogue/machine.ts), which runs NLU → policy → handler → response; this host
 // turns its snapshots and what it says into contract events, and keeps the history.
 import { type Actor, type ActorOptions, type AnyActorLogic, createActor, waitFor } from 'xstate';
-import type { CallEvent, Command, DialogueState, Event, Lang, LlmEvent, MediaEvent, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
+import type { CallEvent, Command, DialogueState, Event, Lang, LlmEvent, MapRoadsEvent, MediaEvent, NavEvent, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
 import { err, ok, type Result } from '../../common/result.js';
 import type { VehicleSignals } from '../../common/vss.js';
 import type { IntentCatalog } from '../nlu/catalog.js';
@@ -42,6 +42,13 @@ export interface MediaControls {
   onChange(listener: (event: MediaEvent) => void): () => void;
 }
 
+/** The map and guidance as the screen sees them: the roads around the car, the route, the next manoeuvre. */
+export interface MapControls {
+  roads(): MapRoadsEvent | null;
+  nav(): NavEvent;
+  onChange(listener: (event: MapRoadsEvent | NavEvent) => void): () => void;
+}
+
 export interface AssistantDeps {
   catalog: IntentCatalog;
   nlu: Nlu;
@@ -61,6 +68,7 @@ export interface AssistantDeps {
   resolve?: Resolve;
   phone?: PhoneControls;
   media?: MediaControls;
+  map?: MapControls;
 }
 
 export type EventListener = (event: Event) => void;
@@ -114,6 +122,7 @@ export class Assistant {
   private readonly unsubscribeSim: () => void;
   private readonly unsubscribePhone: () => void;
   private readonly unsubscribeMedia: () => void;
+  private readonly unsubscribeMap: () => void;
   private readonly now: () => number;
   private llm: LlmEvent | null = null;
 
@@ -152,6 +161,7 @@ export class Assistant {
     this.unsubscribeSim = deps.simulator?.onStatus?.((event) => this.emit(event)) ?? (() => undefined);
     this.unsubscribePhone = deps.phone?.onChange((call) => this.emit({ type: 'call', call })) ?? (() => undefined);
     this.unsubscribeMedia = deps.media?.onChange((event) => this.emit(event)) ?? (() => undefined);
+    this.unsubscribeMap = deps.map?.onChange((event) => this.emit(event)) ?? (() => undefined);
   }
 
   on(listener: EventListener): () => void {
@@ -173,6 +183,7 @@ export class Assistant {
       ...(sim ? [sim] : []),
       ...(phone ? [{ type: 'call' as const, call: phone.call() }] : []),
       ...(this.deps.media ? [this.deps.media.snapshot()] : []),
+      ...(this.deps.map ? [this.deps.map.roads(), this.deps.map.nav()].filter((e): e is MapRoadsEvent | NavEvent => e !== null) : []),
       ...(this.llm ? [this.llm] : []),
     ];
   }
@@ -230,6 +241,7 @@ export class Assistant {
     this.unsubscribeSim();
     this.unsubscribePhone();
     this.unsubscribeMedia();
+    this.unsubscribeMap();
     this.listeners.clear();
   }
 

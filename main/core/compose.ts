@@ -12,6 +12,10 @@ import { assistantHandlers } from '../services/assistant/handlers.js';
 import { openMeteoFromEnv, WeatherConfigError } from '../services/assistant/open-meteo.js';
 import { chooseWeather, SimulatedWeather, type WeatherProvider } from '../services/assistant/weather.js';
 import { mediaHandlers } from '../services/media/handlers.js';
+import { navigationHandlers } from '../services/navigation/handlers.js';
+import { NavigationService } from '../services/navigation/service.js';
+import { MapStore } from '../storage/maps.js';
+import { ensureSampleMap } from '../simulator/sample-map.js';
 import { MediaPlayer, type TrackSource } from '../services/media/player.js';
 import { contactResolver, messagingHandlers } from '../services/messaging/handlers.js';
 import { Outbox } from '../services/messaging/outbox.js';
@@ -91,6 +95,9 @@ export interface SimulatedAssistantOptions {
    *  simulator's generated sample tracks (next to the database, or in the temp folder for ':memory:');
    *  null: none. */
   music?: string | null;
+  /** Without an imported map, the simulator imports its generated sample town (default: true), the first
+   *  time a route is asked for, or at start in the live simulator. */
+  sampleMap?: boolean;
   /** The online weather service (default: Open-Meteo when KEMUDI_WEATHER_URL is set), asked after the
    *  scenario's weather; null: none. */
   onlineWeather?: WeatherProvider | null;
@@ -113,6 +120,11 @@ export interface SimulatedAssistant {
   /** The music library and player. */
   library: MediaLibrary;
   player: MediaPlayer;
+  /** The imported maps, and the active route with its guidance. */
+  maps: MapStore;
+  navigation: NavigationService;
+  /** Imports the sample town when there is no map yet (once; later calls share it). */
+  prepareMap(): Promise<void>;
   /** Indexes the music folder into an empty library (once; later calls share it). Music requests wait for it. */
   prepareMusic(): Promise<void>;
   close(): void;
@@ -188,6 +200,20 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
   // The simulator starts with a sample address book (en, id and zh names) when it has none.
   if (contacts.all().length === 0 && options.addressBook !== null) importVcardFile(contacts, options.addressBook ?? addressBookFile(), { source: 'simulator' });
   const messages = new MessageStore(db);
+  const maps = new MapStore(db);
+  const navigation = new NavigationService({
+    store: maps,
+    vehicle,
+    guide: (speech, lang) => void assistant.guidance(speech, lang),
+    follower: vehicle,
+  });
+  let mapping: Promise<void> | null = null;
+  const prepareMap = (): Promise<void> =>
+    (mapping ??= (async () => {
+      if (options.sampleMap === false) return;
+      const imported = await ensureSampleMap(maps, { dir: database === ':memory:' ? join(tmpdir(), 'kemudi-sample-map') : join(dirname(database), 'sample-map') });
+      if (imported.ok && imported.value) navigation.reload();
+    })().catch(() => undefined));
   const library = new MediaLibrary(db);
   const player = new MediaPlayer(trackSource(library));
   const musicDir = options.music === undefined ? sampleMusicDir(database) : options.music;
@@ -236,9 +262,11 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
       ...vehicleHandlers,
       ...messagingHandlers({ contacts, messages, outbox, phone }),
       ...mediaHandlers(player, prepareMusic),
+      ...navigationHandlers(maps, navigation, prepareMap),
       ...assistantHandlers({ generator: options.generator ?? (() => null), suggestedModel: () => suggestedModel(), weather }),
     },
     media: player,
+    map: { roads: () => navigation.mapEvent(), nav: () => navigation.navEvent(), onChange: (listener) => navigation.onChange(listener) },
     resolve: contactResolver(contacts),
     phone: phoneControls(phone, contacts),
     responses: knowledge.responses,
@@ -249,8 +277,13 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     ...(options.clock ? { clock: options.clock } : {}),
   });
   // The phone's calls move on with the simulated clock (dialing → active when the other side answers).
-  const stopTicking = vehicle.onTick(() => phone.tick());
+  const stopTicking = vehicle.onTick((now) => {
+    phone.tick();
+    navigation.tick(now);
+  });
   if (options.realtime) {
+    // The live simulator shows a map from the start.
+    void prepareMap();
     vehicle.startRealtime();
     outbox.start();
   }
@@ -266,6 +299,9 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     library,
     player,
     prepareMusic,
+    maps,
+    navigation,
+    prepareMap,
     close() {
       stopIndexing.abort();
       stopTicking();

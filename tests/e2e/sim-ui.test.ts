@@ -105,8 +105,10 @@ if (!executablePath) warnSkipped('tests/e2e/sim-ui.test.ts');
     const id = sim.player.current()?.id;
     expect(await audio.getAttribute('src')).toBe(`/media/tracks/${id}`);
     // The file really loads and plays (the server answers the element's requests).
-    // (A string: this file is typed for Node, not the DOM.)
-    await page.waitForFunction('(() => { const a = document.querySelector(\'[data-testid="media-audio"]\'); return a !== null && !a.paused && a.currentTime > 0; })()', undefined, { timeout: WAIT_MS });
+    // Polled from Node: a page-side polling function would need eval, which the page's CSP forbids.
+    await expect
+      .poll(() => audio.evaluate((element) => { const a = element as unknown as { paused: boolean; currentTime: number }; return !a.paused && a.currentTime > 0; }), { timeout: WAIT_MS })
+      .toBe(true);
     await page.getByTestId('media-pause').click();
     await page.getByTestId('media-bar').and(page.locator('[data-status="paused"]')).waitFor({ timeout: WAIT_MS });
     expect(await audio.evaluate((element) => (element as unknown as { paused: boolean }).paused)).toBe(true);
@@ -118,6 +120,17 @@ if (!executablePath) warnSkipped('tests/e2e/sim-ui.test.ts');
     await page.getByTestId('media-bar').and(page.locator('[data-status="playing"]')).waitFor({ timeout: WAIT_MS });
     await page.getByTestId('media-pause').click();
     await page.getByTestId('media-bar').and(page.locator('[data-status="paused"]')).waitFor({ timeout: WAIT_MS });
+  });
+
+  it('navigates by voice: the map shows the sample town, the route and the next manoeuvre', async () => {
+    await say('navigate to Hill Street');
+    await page.getByTestId('map-guidance').waitFor({ timeout: WAIT_MS });
+    expect(await page.getByTestId('map-next-text').textContent()).toMatch(/\S/);
+    expect(await page.getByTestId('map-remaining').textContent()).toContain('Hill Street');
+    expect(await page.getByTestId('map-attribution').textContent()).toContain('generated sample map');
+    expect(sim.navigation.status()?.place.name).toBe('Hill Street');
+    await say('cancel the route');
+    await page.getByTestId('map-guidance').waitFor({ state: 'detached', timeout: WAIT_MS });
   });
 
   it('wakes on the mic button and turns the high beams on from Chinese', async () => {
