@@ -15,21 +15,11 @@ import { openDatabase } from '../main/storage/db.js';
 import { MapStore } from '../main/storage/maps.js';
 import { sharedDir } from '../tests/support/tiny-gguf.js';
 import { compare, emit, percentile, type Figure, type Suite } from './lib.js';
+import { rng as random } from '../main/nlu/expand.js';
 
 const PAIRS = 1000;
 const TARGET_MS = 1;
 
-/** mulberry32: the same pairs every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Positions within ~50 m of random vertices: both ends usually part-way along an edge. */
 function pairs(graph: RoadGraph, count: number): [LatLon, LatLon][] {

@@ -3,6 +3,7 @@
 // splits ways. Also a seeded random town (a jittered grid with oneways, missing blocks, curved streets and
 // turn restrictions) for comparing the router with the reference Dijkstra on many pairs.
 import type { RoadGraph } from '../../main/services/navigation/graph.js';
+import { rng } from '../../main/nlu/expand.js';
 
 export const BASE = { lat: 43.73, lon: 7.42 };
 const M_PER_DEG_LAT = 111_195;
@@ -170,17 +171,8 @@ function distance(a: { lat: number; lon: number }, b: { lat: number; lon: number
   return 2 * 6_371_008.8 * Math.asin(Math.sqrt(s));
 }
 
-/** A deterministic PRNG (mulberry32) in [0, 1). */
-export function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG in [0, 1): the NLU trainer's (rng in main/nlu/expand.ts). */
+export const random = rng;
 
 /**
  * A random town: a size×size grid of junctions `block` metres apart, jittered; each block side is a road
