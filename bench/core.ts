@@ -44,7 +44,7 @@ export const coreSuite: Suite = {
     emit({ name: 'core.turn.p95', value: percentile(turn, 95), unit: 'ms' });
 
     const server = await startSimServer({ assistant: sim.assistant, port: 0 });
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+    const ws = new WebSocket(server.socketUrl);
     await new Promise((resolve) => ws.once('open', resolve));
     const roundTrip = await sample(
       () =>

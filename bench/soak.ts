@@ -48,7 +48,7 @@ export const soakSuite: Suite = {
     const dir = mkdtempSync(join(tmpdir(), 'kemudi-soak-'));
     const sim = createSimulatedAssistant({ database: join(dir, 'kemudi.db'), knowledge: loadKnowledge(), timings: { followUpMs: 0, speechMs: () => 0 } });
     const server = await startSimServer({ assistant: sim.assistant, port: 0 });
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { origin: `http://127.0.0.1:${server.port}` });
+    const ws = new WebSocket(server.socketUrl, { origin: `http://127.0.0.1:${server.port}` });
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { createSimulatedAssistant, loadKnowledge, type SimulatedAssistant, type SimulatedAssistantOptions } from '../core/compose.js';
 import { LlmService } from '../llm/index.js';
+import { logCrashes, openProcessLog, type Logger, type RootLogger } from '../core/log.js';
+import { logLlmStatus } from '../core/log-wiring.js';
 import { rendererDir } from '../core/paths.js';
 import { COMMAND_CHANNEL, EVENT_CHANNEL } from './channels.js';
 import { mediaResponse } from './media-protocol.js';
@@ -27,8 +29,11 @@ const renderer = rendererDir();
 const page = pageUrl(renderer);
 const preload = join(dirname(fileURLToPath(import.meta.url)), 'preload.cjs');
 let win: BrowserWindow | null = null;
+// The process's log (<dataDir>/logs/kemudi.log), opened once the app is ready to start.
+let log: RootLogger | null = null;
 
 function fail(message: string): void {
+  log?.fatal('app.failed', { message });
   process.stderr.write(`kemudi: ${message}\n`);
   app.exit(1);
 }
@@ -61,7 +66,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(start, (error: unknown) => fail(`Electron did not start: ${String(error)}`));
 }
 
-function openCore(): { core: SimulatedAssistant; llm: LlmService } | null {
+function openCore(log: Logger): { core: SimulatedAssistant; llm: LlmService } | null {
   // better-sqlite3 is built for Node's ABI; Electron needs its own build. scripts/start.mjs makes one and
   // names it in KEMUDI_SQLITE_BINDING.
   const binding = process.env.KEMUDI_SQLITE_BINDING;
@@ -71,8 +76,12 @@ function openCore(): { core: SimulatedAssistant; llm: LlmService } | null {
     // The head unit is live: the car's physics and the dialogue's timing follow the wall clock.
     const knowledge = loadKnowledge();
     // The LLM runs in its own process and opens after the window: the car works on templates meanwhile.
-    const llm = new LlmService(knowledge.catalog, (state, detail) => core.assistant.setLlmStatus(state, detail));
-    const core = createSimulatedAssistant({ ...options, knowledge, fallback: llm, generator: () => llm.generator(), realtime: true });
+    const llmLog = logLlmStatus(log.child('llm'));
+    const llm = new LlmService(knowledge.catalog, (state, detail) => {
+      llmLog(state, detail);
+      core.assistant.setLlmStatus(state, detail);
+    });
+    const core = createSimulatedAssistant({ ...options, knowledge, fallback: llm, generator: () => llm.generator(), realtime: true, log });
     return { core, llm };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -86,12 +95,18 @@ function openCore(): { core: SimulatedAssistant; llm: LlmService } | null {
 }
 
 function start(): void {
-  const opened = openCore();
+  const processLog = openProcessLog();
+  log = processLog;
+  const stopCrashLog = logCrashes(processLog);
+  const opened = openCore(processLog);
   if (!opened) return;
   const { core, llm } = opened;
   app.on('will-quit', () => {
     void llm.close();
     core.close();
+    processLog.info('app.quit');
+    stopCrashLog();
+    processLog.close();
   });
 
   const ses = session.defaultSession;
@@ -141,6 +156,7 @@ function start(): void {
   // A crashed page must not leave the driver with a dead screen.
   window.webContents.on('render-process-gone', (_event, details) => {
     if (details.reason === 'clean-exit' || window.isDestroyed()) return;
+    processLog.error('renderer.gone', { reason: details.reason, exitCode: details.exitCode });
     process.stderr.write(`kemudi: the renderer stopped (${details.reason}); reloading\n`);
     window.webContents.reload();
   });

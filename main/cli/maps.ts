@@ -9,6 +9,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDir } from '../core/paths.js';
+import { openProcessLog } from '../core/log.js';
 import { Geocoder } from '../services/navigation/geocoder.js';
 import { importOsm, type ImportProgress } from '../services/navigation/osm-import.js';
 import { openDatabase } from '../storage/db.js';
@@ -84,17 +85,25 @@ async function importFile(store: MapStore, file: string): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const bar = new ProgressBar(file, process.stderr);
+  const processLog = openProcessLog();
+  const log = processLog.child('maps');
   try {
     const result = await importOsm(store, file, { signal: controller.signal, onProgress: (p) => bar.update(p) });
     bar.end();
     if (!result.ok) {
+      log.error('map.import_failed', { code: result.error.code, message: result.error.message });
       write({ file, error: result.error });
       return 1;
     }
     const { source, replaced, ms, vertices, edges, streets, pois, addresses, restrictions } = result.value;
+    log.info('map.import', { id: source.id, format: source.format, bytes: source.bytes, replaced, vertices, edges, streets, pois, addresses, restrictions, ms });
     write({ id: source.id, name: source.name, path: source.path, format: source.format, replaced, vertices, edges, streets, pois, addresses, restrictions, ms });
     return 0;
+  } catch (error) {
+    log.error('map.import_failed', { err: error });
+    throw error;
   } finally {
+    processLog.close();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }

@@ -29,6 +29,7 @@ import {
   type Manifest,
   type ModelEntry,
 } from '../llm/models.js';
+import { openProcessLog } from '../core/log.js';
 import { InputError, UsageError } from './usage.js';
 
 const write = (value: unknown): void => {
@@ -110,17 +111,29 @@ async function pull(entry: ModelEntry): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const bar = new ProgressBar(entry.id, process.stderr);
+  const processLog = openProcessLog();
+  const log = processLog.child('models');
+  const started = performance.now();
   try {
     const result = await pullModel(entry, { signal: controller.signal, onProgress: (p) => bar.update(p) });
     bar.end();
+    const ms = Math.round(performance.now() - started);
     if (!result.ok) {
+      const failed = { id: entry.id, code: result.error.code, message: result.error.message, ms };
+      if (result.error.code === 'cancelled') log.warn('model.download_cancelled', failed);
+      else log.error('model.download_failed', failed);
       write({ id: entry.id, error: { code: result.error.code, message: result.error.message } });
       return 1;
     }
     const { value } = result;
+    log.info('model.download', { id: entry.id, bytes: value.bytes, resumedFrom: value.resumedFrom, checkedAgainst: value.checkedAgainst, ms });
     write({ id: entry.id, path: value.path, bytes: value.bytes, sha256: value.sha256, resumedFrom: value.resumedFrom, checkedAgainst: value.checkedAgainst, downloaded: true });
     return 0;
+  } catch (error) {
+    log.error('model.download_failed', { id: entry.id, err: error });
+    throw error;
   } finally {
+    processLog.close();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }

@@ -3,6 +3,8 @@
 // `say` steps going to the assistant as typed turns.
 import { basename } from 'node:path';
 import { createSimulatedAssistant, loadKnowledge } from '../core/compose.js';
+import { logCrashes, openProcessLog } from '../core/log.js';
+import { logLlmStatus } from '../core/log-wiring.js';
 import { LlmService } from '../llm/index.js';
 import { rendererDir } from '../core/paths.js';
 import { formatTime, type ScenarioMessage } from '../simulator/scenario.js';
@@ -33,16 +35,24 @@ export async function runSim(options: SimOptions): Promise<number> {
   const write = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
+  // The process's log (<dataDir>/logs/kemudi.log): turns, errors, the outbox, the LLM, crashes.
+  const log = openProcessLog();
+  const stopCrashLog = logCrashes(log);
   const knowledge = loadKnowledge();
+  const llmLog = logLlmStatus(log.child('llm'));
   // The LLM opens in the background once the simulator is up: the car works on templates meanwhile,
   // and the status strip shows the model's state (or how to get one).
-  const llm = new LlmService(knowledge.catalog, (state, detail) => sim.assistant.setLlmStatus(state, detail));
+  const llm = new LlmService(knowledge.catalog, (state, detail) => {
+    llmLog(state, detail);
+    sim.assistant.setLlmStatus(state, detail);
+  });
   // The same lines for the --scenario file and for scenarios started from the simulator panel.
   const sim = createSimulatedAssistant({
     knowledge,
     fallback: llm,
     generator: () => llm.generator(),
     realtime: true,
+    log,
     ...(scenario ? { start: scenario.start, powertrain: scenario.powertrain } : {}),
     scenarioHooks: {
       onMessage: (message) => write(messageLine(message)),
@@ -64,8 +74,9 @@ export async function runSim(options: SimOptions): Promise<number> {
   });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const server = await startSimServer({ assistant: sim.assistant, port, rendererDir: rendererDir(), trackFile: (id) => sim.library.get(id)?.path ?? null });
+  const server = await startSimServer({ assistant: sim.assistant, port, rendererDir: rendererDir(), trackFile: (id) => sim.library.get(id)?.path ?? null, log: log.child('server') });
   process.stdout.write(`Kemudi simulator: ${server.url}\n`);
+  log.child('sim').info('sim.started', { port: server.port, ...(scenario ? { scenario: scenario.name } : {}) });
   void llm.start();
   if (scenario && options.scenario !== undefined) {
     write(`Kemudi scenario: ${scenario.name} (${formatTime(scenario.durationMs)})`);
@@ -76,6 +87,9 @@ export async function runSim(options: SimOptions): Promise<number> {
   await server.close();
   await llm.close();
   sim.close();
+  log.child('sim').info('sim.stopped');
+  stopCrashLog();
+  log.close();
   process.stdout.write('Kemudi simulator stopped.\n');
   return 0;
 }

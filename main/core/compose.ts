@@ -14,7 +14,7 @@ import { chooseWeather, SimulatedWeather, type WeatherProvider } from '../servic
 import { mediaHandlers } from '../services/media/handlers.js';
 import { navigationHandlers } from '../services/navigation/handlers.js';
 import { NavigationService } from '../services/navigation/service.js';
-import { MapStore } from '../storage/maps.js';
+import { type MapCounts, MapStore } from '../storage/maps.js';
 import { ensureSampleMap } from '../simulator/sample-map.js';
 import { MediaPlayer, type TrackSource } from '../services/media/player.js';
 import { contactResolver, messagingHandlers } from '../services/messaging/handlers.js';
@@ -38,6 +38,8 @@ import { Assistant, type AssistantDeps, type PhoneControls } from './assistant.j
 import type { IntentFallback, Nlu } from './ports.js';
 import type { DialogueTimings } from './dialogue/machine.js';
 import { addressBookFile, dataDir, intentsDir, nluModelsFile, scenariosDir } from './paths.js';
+import type { Logger } from './log.js';
+import { logAssistant, logOutbox } from './log-wiring.js';
 import { SafetyPolicy } from './policy/policy.js';
 import { ResponseCatalog } from './responses.js';
 
@@ -101,6 +103,9 @@ export interface SimulatedAssistantOptions {
   /** The online weather service (default: Open-Meteo when KEMUDI_WEATHER_URL is set), asked after the
    *  scenario's weather; null: none. */
   onlineWeather?: WeatherProvider | null;
+  /** Where turns, errors, the outbox's states and the sample map's import are logged (main/core/log.ts).
+   *  Default: nowhere; the shells pass the process's log. */
+  log?: Logger;
 }
 
 /** Headless: answers take no time to say, and a turn ends back in idle. */
@@ -186,6 +191,9 @@ function sampleMusicDir(database: string): string {
   return database === ':memory:' ? join(tmpdir(), 'kemudi-sample-music') : join(dirname(database), 'sample-music');
 }
 
+/** A map's counts for the log: nothing of its name or path. */
+const mapCounts = (m: MapCounts): MapCounts => ({ vertices: m.vertices, edges: m.edges, streets: m.streets, pois: m.pois, addresses: m.addresses, restrictions: m.restrictions });
+
 /** Every name in the address book once, in alphabetical order. */
 function addressBookNames(contacts: ContactStore): string[] {
   return [...new Set(contacts.all().map((contact) => contact.name))].sort((a, b) => a.localeCompare(b));
@@ -211,9 +219,12 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
   const prepareMap = (): Promise<void> =>
     (mapping ??= (async () => {
       if (options.sampleMap === false) return;
+      const started = performance.now();
       const imported = await ensureSampleMap(maps, { dir: database === ':memory:' ? join(tmpdir(), 'kemudi-sample-map') : join(dirname(database), 'sample-map') });
       if (imported.ok && imported.value) navigation.reload();
-    })().catch(() => undefined));
+      if (!imported.ok) options.log?.child('maps').error('map.import_failed', { sample: true, code: imported.error.code, message: imported.error.message });
+      else if (imported.value) options.log?.child('maps').info('map.import', { sample: true, ...mapCounts(imported.value), ms: Math.round(performance.now() - started) });
+    })().catch((error: unknown) => options.log?.child('maps').error('map.import_failed', { sample: true, err: error })));
   const library = new MediaLibrary(db);
   const player = new MediaPlayer(trackSource(library));
   const musicDir = options.music === undefined ? sampleMusicDir(database) : options.music;
@@ -276,6 +287,7 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     timings: options.timings ?? (options.realtime ? {} : HEADLESS_TIMINGS),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  const unlog = options.log ? [logAssistant(assistant, options.log.child('assistant')), logOutbox(outbox, options.log.child('outbox'))] : [];
   // The phone's calls move on with the simulated clock (dialing → active when the other side answers).
   const stopTicking = vehicle.onTick((now) => {
     phone.tick();
@@ -303,6 +315,7 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     navigation,
     prepareMap,
     close() {
+      for (const off of unlog) off();
       stopIndexing.abort();
       stopTicking();
       outbox.stop();

@@ -1,5 +1,6 @@
 // The simulator server: HTTP on 127.0.0.1 serving the built renderer, and a WebSocket at /ws that
 // speaks the contract. Every frame is decoded and checked; bad input gets a typed `error` event back.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import sirv from 'sirv';
 import { WebSocket, WebSocketServer } from 'ws';
 import { decodeCommandText, type Event } from '../../common/contract.js';
 import type { Assistant } from '../core/assistant.js';
+import type { Logger } from '../core/log.js';
 
 /** Far above any command we accept (an utterance is at most 2000 characters). */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -36,19 +38,44 @@ export interface SimServerOptions {
   rendererDir?: string;
   /** The music library's files by track id, for the page's audio element (`/media/tracks/<id>`). */
   trackFile?: (trackId: number) => string | null;
+  /** The per-run token the WebSocket and the media files ask for (default: a fresh random one, or
+   *  KEMUDI_SIM_TOKEN for scripts that need to know it in advance). */
+  token?: string;
+  /** Where the server's failures are logged (main/core/log.ts); default: nowhere. */
+  log?: Logger;
 }
 
 /** `/media/tracks/<id>`: a track by its library id. Only ids are taken, never paths. */
 const TRACK_URL = /^\/media\/tracks\/([1-9]\d{0,9})(?:\?.*)?$/;
 
 export interface SimServer {
+  /** The page, with the run's token: the link to open. */
   url: string;
+  /** The WebSocket, with the token: for tools and tests. */
+  socketUrl: string;
+  token: string;
   port: number;
   close(): Promise<void>;
 }
 
+/** Whether the request carries this run's token (`?token=`): compared in constant time. */
+export function tokenMatches(url: string | undefined, token: string): boolean {
+  let given: string | null;
+  try {
+    given = new URL(url ?? '/', 'http://127.0.0.1').searchParams.get('token');
+  } catch {
+    return false;
+  }
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function startSimServer(options: SimServerOptions): Promise<SimServer> {
   const { assistant } = options;
+  // Another program on this machine, or a web page in the driver's browser, must not drive the car: the
+  // socket (and the media) answer only whoever has the link this run printed.
+  const token = options.token ?? process.env.KEMUDI_SIM_TOKEN ?? randomBytes(18).toString('base64url');
   const serveStatic =
     options.rendererDir && existsSync(options.rendererDir)
       ? sirv(options.rendererDir, {
@@ -75,6 +102,10 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
     }
     const track = req.url?.match(TRACK_URL);
     if (track && options.trackFile) {
+      if (!tokenMatches(req.url, token)) {
+        res.writeHead(401).end();
+        return;
+      }
       const file = options.trackFile(Number(track[1]));
       if (!file) {
         res.writeHead(404).end();
@@ -83,6 +114,9 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
       // send answers Range requests (the audio element seeks with them), conditional GETs and HEAD.
       send(req, file, { dotfiles: 'allow', etag: true, lastModified: true, cacheControl: false })
         .on('error', (error: { status?: number }) => res.writeHead(error.status ?? 500).end())
+        .on('error', (error: { status?: number }) => {
+          if ((error.status ?? 500) >= 500) options.log?.error('media.failed', { err: error });
+        })
         .on('headers', (response: ServerResponse) => response.setHeader('X-Content-Type-Options', 'nosniff'))
         .pipe(res);
       return;
@@ -103,6 +137,10 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/ws' || !originAllowed(req.headers.origin, port)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!tokenMatches(req.url, token)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -129,14 +167,18 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
     });
     ws.on('close', off);
     ws.on('error', off);
+    ws.on('error', (error) => options.log?.warn('socket.error', { err: error }));
   });
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
+    server.on('error', (error) => options.log?.error('server.error', { err: error }));
     server.listen(options.port ?? 0, '127.0.0.1', () => {
       port = (server.address() as AddressInfo).port;
       resolve({
-        url: `http://127.0.0.1:${port}/`,
+        url: `http://127.0.0.1:${port}/?token=${token}`,
+        socketUrl: `ws://127.0.0.1:${port}/ws?token=${token}`,
+        token,
         port,
         close: () =>
           new Promise<void>((done) => {

@@ -78,9 +78,9 @@ class Probe {
     ws.on('close', (code) => (this.closeCode = code));
   }
 
-  static open(port: number): Promise<Probe> {
+  static open(socketUrl: string): Promise<Probe> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+      const ws = new WebSocket(socketUrl);
       const probe = new Probe(ws);
       ws.once('open', () => resolve(probe));
       ws.once('error', reject);
@@ -166,7 +166,7 @@ describe('fuzz: the simulator WebSocket', () => {
   });
 
   it(`answers ${FUZZ_RUNS} random frames over ${CONNECTIONS} connections, each bad one with a typed error`, async () => {
-    probes = await Promise.all(Array.from({ length: CONNECTIONS }, () => Probe.open(server.port)));
+    probes = await Promise.all(Array.from({ length: CONNECTIONS }, () => Probe.open(server.socketUrl)));
     for (const probe of probes) await probe.next(0, (e) => e.type === 'state', 'the state on connect');
 
     const expected: ErrorCode[][] = probes.map(() => []);
@@ -224,7 +224,7 @@ describe('fuzz: the simulator WebSocket', () => {
       await probe.next(from, (e) => e.type === 'state' && e.dialogue === 'listening', 'a state event after wake');
       probe.send({ data: '{"type":"cancel"}', binary: false });
     }
-    expect((await fetch(`${server.url}healthz`)).status).toBe(200);
+    expect((await fetch(new URL('/healthz', server.url))).status).toBe(200);
   }, 120_000);
 
   it('closes only the connection that breaks the protocol: a frame over the limit, text that is not UTF-8', async () => {
@@ -233,7 +233,7 @@ describe('fuzz: the simulator WebSocket', () => {
       [{ data: Uint8Array.from([0x7b, 0xc3, 0x28, 0x7d]), binary: false }, 1007],
     ];
     for (const [frame, code] of cases) {
-      const rude = await Probe.open(server.port);
+      const rude = await Probe.open(server.socketUrl);
       rude.send(frame);
       await vi.waitFor(() => expect(rude.closeCode).toBe(code), { timeout: 10_000 });
     }

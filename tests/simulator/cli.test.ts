@@ -59,7 +59,7 @@ steps:
       child.kill('SIGTERM');
       expect(await exitCode(child)).toBe(0);
       const lines = out.split('\n').filter(Boolean);
-      expect(lines[0]).toMatch(/^Kemudi simulator: http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(lines[0]).toMatch(/^Kemudi simulator: http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
       expect(lines.slice(1)).toEqual(['Kemudi scenario: Live (0.5s)', 'message from Sari: On my way', 'scenario finished: Live', 'Kemudi simulator stopped.']);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');

@@ -206,6 +206,8 @@ describe('WebSocket transport', () => {
   it('builds ws:// or wss:// from the page location', () => {
     expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:8080' })).toBe('ws://127.0.0.1:8080/ws');
     expect(socketUrl({ protocol: 'https:', host: 'kemudi.local' })).toBe('wss://kemudi.local/ws');
+    // The run's token from the link `kemudi sim` printed travels with the socket.
+    expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:8080', search: '?token=Zx_9-a' })).toBe('ws://127.0.0.1:8080/ws?token=Zx_9-a');
   });
 
   it('backs off exponentially with jitter, up to a ceiling', () => {

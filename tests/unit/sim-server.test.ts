@@ -9,7 +9,7 @@ import { decodeEvent, type Event } from '../../common/contract.js';
 import { Assistant } from '../../main/core/assistant.js';
 import { createSimulatedAssistant, loadKnowledge, type SimulatedAssistant } from '../../main/core/compose.js';
 import { SafetyPolicy } from '../../main/core/policy/policy.js';
-import { originAllowed, type SimServer, startSimServer } from '../../main/simulator/server.js';
+import { originAllowed, type SimServer, startSimServer, tokenMatches } from '../../main/simulator/server.js';
 import { SimulatedVehicle } from '../../main/simulator/vehicle.js';
 import { exitCode, spawnKemudi, waitForLine } from '../support/cli.js';
 
@@ -58,11 +58,11 @@ describe('simulator server', () => {
   });
 
   it('listens on 127.0.0.1 only', () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}$/);
   });
 
   it('sends the state on connect, and state, transcript and response for an utterance', async () => {
-    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const client = await Client.connect(server.socketUrl);
     const first = await client.next((e) => e.type === 'state');
     expect(first).toMatchObject({ type: 'state', dialogue: 'idle', vehicle: { 'Vehicle.Body.Lights.Beam.Low.IsOn': false } });
     client.send({ type: 'utterance', text: 'turn on the headlights', source: 'text' });
@@ -75,7 +75,7 @@ describe('simulator server', () => {
   });
 
   it('answers garbage with typed errors and stays up', async () => {
-    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const client = await Client.connect(server.socketUrl);
     client.send('{not json');
     expect(await client.next((e) => e.type === 'error')).toMatchObject({ code: 'bad_json' });
     client.send({ type: 'utterance', text: 42, source: 'text' });
@@ -90,8 +90,8 @@ describe('simulator server', () => {
   });
 
   it('mirrors one car to every connected screen', async () => {
-    const a = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
-    const b = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const a = await Client.connect(server.socketUrl);
+    const b = await Client.connect(server.socketUrl);
     a.send({ type: 'sim.set', signals: { 'Vehicle.Speed': 90, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' } });
     const seen = await b.next((e) => e.type === 'state' && e.vehicle['Vehicle.Speed'] === 90);
     expect(seen).toMatchObject({ restrictions: { moving: true, keyboard: false } });
@@ -100,23 +100,38 @@ describe('simulator server', () => {
   });
 
   it('refuses WebSockets from other origins and other paths', async () => {
-    await expect(Client.connect(`ws://127.0.0.1:${server.port}/ws`, { Origin: 'http://evil.example' })).rejects.toThrow(/403/);
-    await expect(Client.connect(`ws://127.0.0.1:${server.port}/other`)).rejects.toThrow(/403/);
-    const own = await Client.connect(`ws://127.0.0.1:${server.port}/ws`, { Origin: `http://127.0.0.1:${server.port}` });
+    await expect(Client.connect(server.socketUrl, { Origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(Client.connect(`ws://127.0.0.1:${server.port}/other?token=${server.token}`)).rejects.toThrow(/403/);
+    const own = await Client.connect(server.socketUrl, { Origin: `http://127.0.0.1:${server.port}` });
     own.ws.close();
     expect(originAllowed('http://localhost:1234', 1234)).toBe(true);
     expect(originAllowed('http://localhost:1235', 1234)).toBe(false);
+  });
+
+  it("answers only whoever has this run's token: no token, a wrong one or another run's is refused", async () => {
+    const base = `ws://127.0.0.1:${server.port}/ws`;
+    await expect(Client.connect(base)).rejects.toThrow(/401/);
+    await expect(Client.connect(`${base}?token=`)).rejects.toThrow(/401/);
+    const wrong = `${server.token.slice(0, -1)}${server.token.endsWith('x') ? 'y' : 'x'}`;
+    await expect(Client.connect(`${base}?token=${wrong}`)).rejects.toThrow(/401/);
+    await expect(Client.connect(`${base}?token=${server.token}${server.token}`)).rejects.toThrow(/401/);
+    const other = await startSimServer({ assistant: sim.assistant, port: 0 });
+    expect(other.token).not.toBe(server.token);
+    await expect(Client.connect(`${base}?token=${other.token}`)).rejects.toThrow(/401/);
+    await other.close();
+    expect(tokenMatches(`/ws?token=${server.token}`, server.token)).toBe(true);
+    expect(tokenMatches('/ws?token=%', server.token)).toBe(false);
   });
 
   it('says plainly when the renderer is not built', async () => {
     const res = await fetch(server.url);
     expect(res.status).toBe(503);
     expect(await res.text()).toMatch(/npm run build/);
-    expect((await fetch(`${server.url}healthz`)).status).toBe(200);
+    expect((await fetch(new URL('/healthz', server.url))).status).toBe(200);
   });
 
   it('closes open sockets on shutdown', async () => {
-    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const client = await Client.connect(server.socketUrl);
     const closed = new Promise<number>((resolve) => client.ws.once('close', (code) => resolve(code)));
     await server.close();
     expect(await closed).toBe(1001);
@@ -137,7 +152,7 @@ describe('simulator server: the panel’s commands', () => {
     const car = createSimulatedAssistant({ database: ':memory:', knowledge });
     sim = car;
     server = await startSimServer({ assistant: car.assistant, port: 0 });
-    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const client = await Client.connect(server.socketUrl);
     const first = await client.next((e) => e.type === 'sim');
     expect(first.type === 'sim' && first.scenarios.map((s) => s.name)).toContain('monaco-harbour.yaml');
     expect(first.type === 'sim' && first.scenario).toBeNull();
@@ -173,7 +188,7 @@ describe('simulator server: the panel’s commands', () => {
     const car = createSimulatedAssistant({ database: ':memory:', knowledge });
     sim = car;
     server = await startSimServer({ assistant: car.assistant, port: 0 });
-    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const client = await Client.connect(server.socketUrl);
     // The panel's picker gets the address book's names, sorted, with the scenarios.
     const first = await client.next((e) => e.type === 'sim');
     const names = first.type === 'sim' ? (first.contacts ?? []) : [];
@@ -204,7 +219,7 @@ describe('simulator server: the panel’s commands', () => {
     const vehicle = new SimulatedVehicle();
     const headUnit = new Assistant({ catalog: knowledge.catalog, nlu: knowledge.nlu, policy: new SafetyPolicy(knowledge.catalog), vehicle, handlers: {}, responses: knowledge.responses });
     server = await startSimServer({ assistant: headUnit, port: 0 });
-    const client = await Client.connect(`ws://127.0.0.1:${server.port}/ws`);
+    const client = await Client.connect(server.socketUrl);
     await client.next((e) => e.type === 'state');
     client.send({ type: 'sim.drive', id: 'd', speed: 80 });
     client.send({ type: 'sim.park', id: 'p' });

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Command } from '../../../common/contract.js';
-import { effectiveVolume, isDucked, trackUrl } from '../state/media.js';
+import { effectiveVolume, isDucked } from '../state/media.js';
 import type { Store } from '../state/store.js';
 
 /** Drawn, not font glyphs: a head unit's fonts may lack the media symbols. */
@@ -38,8 +38,8 @@ export function MediaBar({ store }: { store: Store }) {
       element.load();
       return;
     }
-    element.src = trackUrl(store.kind, trackId);
-  }, [trackId, store.kind]);
+    element.src = store.mediaUrl(trackId);
+  }, [trackId, store]);
 
   // Playing or paused as the core says; the browser may refuse to play (autoplay rules): say so.
   useEffect(() => {

@@ -1,15 +1,9 @@
 // The music player's view: where the audio element fetches a track, and how loud it plays. Pure, so the
 // unit tests run it in plain Node.
 import type { DialogueState, MediaEvent } from '../../../common/contract.js';
-import type { TransportKind } from '../transport/types.js';
 
 /** Share of the volume left while Kemudi listens or speaks: the music steps back, it does not stop. */
 export const DUCK_FACTOR = 0.2;
-
-/** The simulator serves tracks over HTTP; the head unit's window reads them through its own protocol. */
-export function trackUrl(kind: TransportKind, trackId: number): string {
-  return kind === 'websocket' ? `/media/tracks/${trackId}` : `kemudi-media://tracks/${trackId}`;
-}
 
 /** Ducked during any conversation (listening, thinking, speaking, waiting for a yes): the driver must
  *  hear Kemudi, and Kemudi the driver. 0..1 for the audio element. */

@@ -18,6 +18,8 @@ export interface Store {
   setLang(lang: Lang | undefined): void;
   say(text: string): Promise<Result<void>>;
   send(command: Command): Promise<Result<void>>;
+  /** Where the audio element fetches a music track (the transport knows how). */
+  mediaUrl(trackId: number): string;
   /** A short notice from the screen itself (music that cannot start). */
   notify(code: string, message: string): void;
   dispose(): void;
@@ -64,6 +66,7 @@ export function createStore(transport: Transport): Store {
     },
     send,
     notify: (code, message) => update(notify(ui.value, code, message)),
+    mediaUrl: (trackId) => transport.mediaUrl(trackId),
     dispose() {
       offEvent();
       offStatus();

@@ -12,6 +12,11 @@ export function isKemudiBridge(value: unknown): value is KemudiBridge {
 
 export class BridgeTransport implements Transport {
   readonly kind = 'electron' as const;
+
+  /** A music track through the shell's own protocol (main/app/media-protocol.ts). */
+  mediaUrl(trackId: number): string {
+    return `kemudi-media://tracks/${trackId}`;
+  }
   private readonly listeners = new Set<EventListener>();
   private unsubscribe: (() => void) | null;
 

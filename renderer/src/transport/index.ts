@@ -5,7 +5,7 @@ import { socketUrl, WebSocketTransport } from './websocket.js';
 
 export interface TransportScope {
   kemudi?: unknown;
-  location: { protocol: string; host: string };
+  location: { protocol: string; host: string; search?: string };
 }
 
 export function selectTransport(scope: TransportScope, warn: (...args: unknown[]) => void = console.warn): Transport {

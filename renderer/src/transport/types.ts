@@ -19,6 +19,8 @@ export interface Transport {
   send(command: Command): Promise<Result<void>>;
   /** Only valid events reach listeners. */
   onEvent(listener: EventListener): () => void;
+  /** Where the audio element fetches a music track. */
+  mediaUrl(trackId: number): string;
   /** Called at once with the current status, then on every change. */
   onStatus(listener: StatusListener): () => void;
   close(): void;

@@ -27,9 +27,15 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** ws://host/ws for http pages, wss:// for https. */
-export function socketUrl(location: { protocol: string; host: string }): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+/** The run's token from the page's link (`?token=…`, printed by `kemudi sim`); '' when absent. */
+export function pageToken(location: { search?: string }): string {
+  return new URLSearchParams(location.search ?? '').get('token') ?? '';
+}
+
+/** ws://host/ws?token=… for http pages, wss:// for https. */
+export function socketUrl(location: { protocol: string; host: string; search?: string }): string {
+  const token = pageToken(location);
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
 export interface WebSocketTransportOptions {
@@ -55,6 +61,12 @@ function timeout(fn: () => void, ms: number): () => void {
 
 export class WebSocketTransport implements Transport {
   readonly kind = 'websocket' as const;
+
+  /** A music track from the simulator, with the run's token the server asks for. */
+  mediaUrl(trackId: number): string {
+    const token = new URL(this.options.url, 'ws://127.0.0.1').searchParams.get('token');
+    return `/media/tracks/${trackId}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  }
   private readonly eventListeners = new Set<EventListener>();
   private readonly statusListeners = new Set<StatusListener>();
   private readonly connectSocket: (url: string) => SocketLike;
