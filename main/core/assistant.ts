@@ -73,6 +73,9 @@ export interface AssistantDeps {
 
 export type EventListener = (event: Event) => void;
 
+/** Conversation events kept for a page that reconnects: the screen shows a short history anyway. */
+const CONVERSATION_KEPT = 40;
+
 function simulate(sim: SimulatorControls, command: SimulatorCommand): Result<void> {
   const missing = (): Result<void> => err('not_allowed', `this simulator does not offer ${command.type}`);
   switch (command.type) {
@@ -125,6 +128,9 @@ export class Assistant {
   private readonly unsubscribeMap: () => void;
   private readonly now: () => number;
   private llm: LlmEvent | null = null;
+  /** The conversation so far (heard and answered), replayed to a page that (re)connects: a reloaded or
+   *  crashed renderer resumes where the driver was. Spoken-only answers stay spoken-only. */
+  private readonly conversation: Event[] = [];
 
   constructor(private readonly deps: AssistantDeps) {
     this.now = deps.now ?? Date.now;
@@ -185,6 +191,7 @@ export class Assistant {
       ...(this.deps.media ? [this.deps.media.snapshot()] : []),
       ...(this.deps.map ? [this.deps.map.roads(), this.deps.map.nav()].filter((e): e is MapRoadsEvent | NavEvent => e !== null) : []),
       ...(this.llm ? [this.llm] : []),
+      ...this.conversation,
     ];
   }
 
@@ -351,6 +358,10 @@ export class Assistant {
   }
 
   private emit(event: Event): void {
+    if ((event.type === 'transcript' && event.final) || event.type === 'response') {
+      this.conversation.push(event);
+      if (this.conversation.length > CONVERSATION_KEPT) this.conversation.splice(0, this.conversation.length - CONVERSATION_KEPT);
+    }
     for (const listener of this.listeners) {
       try {
         listener(event);

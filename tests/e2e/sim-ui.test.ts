@@ -103,7 +103,9 @@ if (!executablePath) warnSkipped('tests/e2e/sim-ui.test.ts');
     await now.filter({ hasText: 'Kemudi Quartet' }).waitFor({ timeout: WAIT_MS });
     const audio = page.getByTestId('media-audio');
     const id = sim.player.current()?.id;
-    expect(await audio.getAttribute('src')).toBe(`/media/tracks/${id}`);
+    expect(await audio.getAttribute('src')).toBe(`/media/tracks/${id}?token=${server.token}`);
+    // Without the run's token the server does not hand out the file.
+    expect((await fetch(new URL(`/media/tracks/${id}`, server.url))).status).toBe(401);
     // The file really loads and plays (the server answers the element's requests).
     // Polled from Node: a page-side polling function would need eval, which the page's CSP forbids.
     await expect
@@ -148,6 +150,15 @@ if (!executablePath) warnSkipped('tests/e2e/sim-ui.test.ts');
 
     mkdirSync(resultsDir, { recursive: true });
     await page.screenshot({ path: join(resultsDir, 'sim-home.png') });
+  });
+
+  it('a reloaded page resumes the conversation and the car as they were', async () => {
+    const before = await page.getByTestId('transcript').allTextContents();
+    expect(before.length).toBeGreaterThan(0);
+    await page.reload();
+    await byTestId('status-highbeams', 'High beams on').waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('transcript').filter({ hasText: '打开远光灯' }).waitFor({ timeout: WAIT_MS });
+    expect(await page.getByTestId('transcript').allTextContents()).toEqual(before);
   });
 
   it('keeps the text box usable in the simulator while the car moves', async () => {
