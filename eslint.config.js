@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const noElectron = { name: 'electron', message: 'Only main/app and main/preload may import electron.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', '.cache/**', 'models/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', '.cache/**', 'models/**', 'release/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

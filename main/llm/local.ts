@@ -50,7 +50,9 @@ interface Worker {
   stderr: string[];
 }
 
-export const defaultWorkerScript = (): string => join(projectRoot(), 'dist', 'llm-worker.js');
+/** The bundled worker. In a packaged app it is unpacked beside the asar archive (electron-builder.yml's
+ *  asarUnpack): a forked process runs a real file, next to the native binaries it loads. */
+export const defaultWorkerScript = (): string => join(projectRoot(), 'dist', 'llm-worker.js').replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 
 export class LocalEngine implements LlmEngine {
   private readonly queue = new PQueue({ concurrency: 1 });
