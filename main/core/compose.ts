@@ -2,7 +2,7 @@
 // call this and nothing deeper, so all of them run the same core.
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Lang } from '../../common/contract.js';
+import { z } from 'zod';
 import type { Powertrain, VehicleSignals } from '../../common/vss.js';
 import { IntentCatalog } from '../nlu/catalog.js';
 import { NluEngine } from '../nlu/index.js';
@@ -14,7 +14,8 @@ import { chooseWeather, SimulatedWeather, type WeatherProvider } from '../servic
 import { mediaHandlers } from '../services/media/handlers.js';
 import { navigationHandlers } from '../services/navigation/handlers.js';
 import { NavigationService } from '../services/navigation/service.js';
-import { type MapCounts, MapStore } from '../storage/maps.js';
+import { type MapCounts, MapStore, POI_CATEGORIES, type Place } from '../storage/maps.js';
+import { SettingsStore } from '../storage/settings.js';
 import { ensureSampleMap } from '../simulator/sample-map.js';
 import { MediaPlayer, type TrackSource } from '../services/media/player.js';
 import { contactResolver, messagingHandlers } from '../services/messaging/handlers.js';
@@ -30,7 +31,7 @@ import { SimulatorController, type ScenarioHooks } from '../simulator/controller
 import { SimulatedVehicle } from '../simulator/vehicle.js';
 import { type Db, openDatabase } from '../storage/db.js';
 import { HistoryStore } from '../storage/history.js';
-import type { CallEvent, MediaTrack } from '../../common/contract.js';
+import { Lang, type CallEvent, type MediaTrack } from '../../common/contract.js';
 import type { Generator } from '../llm/generation.js';
 import { suggestedModel } from '../llm/models.js';
 import { err, ok } from '../../common/result.js';
@@ -130,6 +131,8 @@ export interface SimulatedAssistant {
   navigation: NavigationService;
   /** Imports the sample town when there is no map yet (once; later calls share it). */
   prepareMap(): Promise<void>;
+  /** Settles once a route saved before a restart has been taken up again (at once when there was none). */
+  resumed: Promise<void>;
   /** Indexes the music folder into an empty library (once; later calls share it). Music requests wait for it. */
   prepareMusic(): Promise<void>;
   close(): void;
@@ -163,6 +166,23 @@ function onlineWeatherFromEnv(): WeatherProvider | null {
     process.stderr.write(`kemudi: online weather is off: ${error.message}\n`);
     return null;
   }
+}
+
+const ACTIVE_ROUTE = 'navigation.active';
+const PLAYER_STATE = 'media.player';
+const SavedRoute = z.object({
+  name: z.string().min(1).max(300),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  kind: z.enum(['street', 'poi', 'address', 'saved', 'recent']),
+  category: z.enum(POI_CATEGORIES).optional(),
+  lang: Lang,
+});
+const SavedPlayer = z.object({ trackId: z.number().int().positive().nullable(), volume: z.number().min(0).max(100), muted: z.boolean() });
+
+/** The fields of a place worth keeping across a restart. */
+function pickPlace(place: Place): Omit<z.infer<typeof SavedRoute>, 'lang'> {
+  return { name: place.name, lat: place.lat, lon: place.lon, kind: place.kind, ...(place.category ? { category: place.category } : {}) };
 }
 
 /** A library track as the screen and the player see it. */
@@ -208,12 +228,17 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
   // The simulator starts with a sample address book (en, id and zh names) when it has none.
   if (contacts.all().length === 0 && options.addressBook !== null) importVcardFile(contacts, options.addressBook ?? addressBookFile(), { source: 'simulator' });
   const messages = new MessageStore(db);
+  let closed = false;
   const maps = new MapStore(db);
+  // What must survive a restart (a crash, the engine switched off and on): the destination being
+  // driven to and the music, kept in SQLite beside everything else.
+  const settings = new SettingsStore(db);
   const navigation = new NavigationService({
     store: maps,
     vehicle,
     guide: (speech, lang) => void assistant.guidance(speech, lang),
     follower: vehicle,
+    remember: (active) => (active ? settings.set(ACTIVE_ROUTE, { ...pickPlace(active.place), lang: active.lang }) : settings.delete(ACTIVE_ROUTE)),
   });
   let mapping: Promise<void> | null = null;
   const prepareMap = (): Promise<void> =>
@@ -227,6 +252,9 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     })().catch((error: unknown) => options.log?.child('maps').error('map.import_failed', { sample: true, err: error })));
   const library = new MediaLibrary(db);
   const player = new MediaPlayer(trackSource(library));
+  const savedPlayer = settings.get(PLAYER_STATE, SavedPlayer);
+  if (savedPlayer) player.restore(savedPlayer);
+  player.onChange((event) => settings.set(PLAYER_STATE, { trackId: event.track?.id ?? null, volume: event.volume, muted: event.muted }));
   const musicDir = options.music === undefined ? sampleMusicDir(database) : options.music;
   const stopIndexing = new AbortController();
   let indexing: Promise<void> | null = null;
@@ -293,6 +321,16 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     phone.tick();
     navigation.tick(now);
   });
+  // The route that was being driven is taken up again from where the car is now.
+  const savedRoute = settings.get(ACTIVE_ROUTE, SavedRoute);
+  const resumed = savedRoute
+    ? prepareMap().then(() => {
+        const { lang, ...place } = savedRoute;
+        if (closed) return;
+        // Said, so the driver knows why the map shows a route after the engine came back on.
+        if (navigation.navigateTo(place, lang).kind === 'started') void assistant.guidance({ key: 'navigation.resumed', params: { place: place.name } }, lang);
+      })
+    : Promise.resolve();
   if (options.realtime) {
     // The live simulator shows a map from the start.
     void prepareMap();
@@ -314,7 +352,9 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     maps,
     navigation,
     prepareMap,
+    resumed,
     close() {
+      closed = true;
       for (const off of unlog) off();
       stopIndexing.abort();
       stopTicking();

@@ -26,6 +26,20 @@ export class MediaPlayer {
 
   constructor(private readonly library: TrackSource) {}
 
+  /** After a restart: the track that was playing comes back paused (the driver says "resume"), at the
+   *  volume they had. A track no longer in the library is forgotten. */
+  restore(saved: { trackId: number | null; volume: number; muted: boolean }): void {
+    this.volume = Math.round(Math.min(100, Math.max(0, saved.volume)));
+    this.muted = saved.muted;
+    const track = saved.trackId === null ? undefined : this.library.get(saved.trackId);
+    if (track) {
+      this.queue = [track];
+      this.index = 0;
+      this.status = 'paused';
+    }
+    this.changed();
+  }
+
   snapshot(): MediaEvent {
     const track = this.current();
     return { type: 'media', status: this.status, track: track ?? null, volume: this.volume, muted: this.muted, index: this.index, count: this.queue.length };

@@ -22,6 +22,8 @@ export interface NavigationDeps {
   guide: (speech: Speech, lang: Lang) => void;
   /** The simulated car follows the route; absent in a real car. */
   follower?: RouteFollower;
+  /** Told the destination being driven to (null when there is none), so a restart can take it up again. */
+  remember?: (active: { place: Place; lang: Lang } | null) => void;
 }
 
 /** The roads sent to the map: this far around the car, and again once it is half that far from where they were. */
@@ -111,6 +113,7 @@ export class NavigationService {
     this.active = { place, route, steps: instructions(route, this.graphOf, lang), lang, hint: 0, said: new Map([[0, 'now']]), offTicks: 0, reroutedAt: this.now, last: null };
     this.deps.store.recordDestination({ name: place.name, lat: place.lat, lon: place.lon, ...(place.category ? { category: place.category } : {}) });
     this.follow(route, place.name);
+    this.deps.remember?.({ place, lang });
     this.emitNav(true);
     return { kind: 'started', route, place };
   }
@@ -118,6 +121,7 @@ export class NavigationService {
   cancel(): boolean {
     if (!this.active) return false;
     this.active = null;
+    this.deps.remember?.(null);
     this.deps.follower?.clearRoute();
     this.emitNav(true);
     return true;
@@ -159,6 +163,7 @@ export class NavigationService {
     if (at.arrived) {
       const place = active.place;
       this.active = null;
+      this.deps.remember?.(null);
       this.deps.guide({ key: 'navigation.arrived', params: { place: place.name } }, active.lang);
       this.emitNav(true);
       return;
