@@ -51,6 +51,9 @@ export const WakeCommand = z.strictObject({ type: z.literal('wake'), id });
 export const HangUpCommand = z.strictObject({ type: z.literal('hangup'), id });
 /** The renderer's audio element finished the track: the player moves to the next one, silently. */
 export const MediaEndedCommand = z.strictObject({ type: z.literal('media.ended'), id, trackId: z.number().int().positive() });
+/** The renderer's speech output finished saying the current answer: the dialogue leaves "speaking" now
+ *  instead of after its estimate. Not a turn: the core takes it at once, never behind a turn in progress. */
+export const SpokenCommand = z.strictObject({ type: z.literal('spoken'), id });
 /** Simulator only: set vehicle signals directly (speed, gear, …). */
 export const SimSetCommand = z.strictObject({ type: z.literal('sim.set'), id, signals: signalPatch });
 /** Simulator only: back to the starting vehicle. */
@@ -98,6 +101,7 @@ export const Command = z.discriminatedUnion('type', [
   WakeCommand,
   HangUpCommand,
   MediaEndedCommand,
+  SpokenCommand,
   SimSetCommand,
   SimResetCommand,
   SimDriveCommand,
@@ -182,6 +186,9 @@ export const ResponseEvent = z.strictObject({
   trace: Trace.optional(),
   /** Say it, show no text or card: the policy's rule for messages while the car moves. */
   spokenOnly: z.boolean().optional(),
+  /** Said before this screen connected, replayed so a reloaded page shows the conversation: shown, never
+   *  spoken again. */
+  replayed: z.boolean().optional(),
 });
 export const ErrorEvent = z.strictObject({
   type: z.literal('error'),

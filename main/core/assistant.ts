@@ -191,7 +191,8 @@ export class Assistant {
       ...(this.deps.media ? [this.deps.media.snapshot()] : []),
       ...(this.deps.map ? [this.deps.map.roads(), this.deps.map.nav()].filter((e): e is MapRoadsEvent | NavEvent => e !== null) : []),
       ...(this.llm ? [this.llm] : []),
-      ...this.conversation,
+      // Answers already said are shown again, not said again.
+      ...this.conversation.map((event) => (event.type === 'response' ? { ...event, replayed: true } : event)),
     ];
   }
 
@@ -211,9 +212,17 @@ export class Assistant {
     if (command.type === 'cancel' || command.type === 'wake') return this.process(command);
     // Not a turn: a track ended and the next one starts, without a word and without waiting for one.
     if (command.type === 'media.ended') return Promise.resolve(this.mediaEnded(command.trackId, command.id));
+    // Not a turn either: the speech output finished the answer being said now. Queued behind a turn, it
+    // would end that turn's answer instead; at once, a turn still in progress simply ignores it.
+    if (command.type === 'spoken') return Promise.resolve(this.spokenNow());
     const run = this.queue.then(() => this.process(command));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private spokenNow(): Result<void> {
+    this.actor.send({ type: 'SPOKEN' });
+    return ok(undefined);
   }
 
   private mediaEnded(trackId: number, id: string | undefined): Result<void> {
@@ -232,7 +241,8 @@ export class Assistant {
     return this.after(() => this.actor.send({ type: 'GUIDANCE', speech, ...(lang ? { lang } : {}) }));
   }
 
-  /** Ends the speaking state early: the renderer's speech output reports that it finished. */
+  /** Ends the speaking state early, after the turns already queued (the `spoken` command, from the
+   *  renderer's speech output, takes effect at once instead). */
   spoken(): Promise<void> {
     return this.after(() => this.actor.send({ type: 'SPOKEN' }));
   }
@@ -291,6 +301,8 @@ export class Assistant {
         break;
       case 'media.ended':
         return this.mediaEnded(command.trackId, command.id);
+      case 'spoken':
+        return this.spokenNow();
       case 'hangup': {
         const result = this.deps.phone ? this.deps.phone.hangUp() : err('not_allowed', 'there is no phone');
         if (!result.ok) return this.refuse(result.error.code, result.error.message, command.id);
@@ -342,7 +354,8 @@ export class Assistant {
         this.emit({ type: 'error', code: 'internal', message: emitted.message });
         return;
       case 'stopSpeech':
-        // The renderer stops speech output when the state leaves "speaking"; nothing more to send.
+        // Not sent: the renderer's speaker (renderer/src/voice/speaker.ts) stops its speech on the driver's
+        // barge-in and when "speaking" gives way to a new turn; guidance cutting in is a new answer there.
         return;
     }
   }

@@ -141,6 +141,7 @@ const COMMANDS: Record<CommandType, fc.Arbitrary<Record<string, unknown>>> = {
   wake: bare('wake'),
   hangup: bare('hangup'),
   'media.ended': fc.record({ type: fc.constant('media.ended'), id: optionalId, trackId: fc.oneof(fc.integer({ min: -5, max: 1_000_000 }), oddNumber) }, { requiredKeys: ['type', 'trackId'] }),
+  spoken: bare('spoken'),
   'sim.set': fc.record({ type: fc.constant('sim.set'), id: optionalId, signals: fc.dictionary(fc.oneof(fc.constantFrom(...Object.keys(SIGNALS)), nastyKey), signalValue, { maxKeys: 3 }) }, { requiredKeys: ['type', 'signals'] }),
   'sim.reset': bare('sim.reset'),
   'sim.drive': fc.record({ type: fc.constant('sim.drive'), id: optionalId, speed: fc.oneof(fc.double({ min: 0, max: 250, noNaN: true }), oddNumber) }, { requiredKeys: ['type', 'speed'] }),

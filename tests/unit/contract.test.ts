@@ -11,6 +11,8 @@ describe('contract: commands', () => {
     { type: 'wake' },
     { type: 'hangup' },
     { type: 'media.ended', trackId: 3 },
+    { type: 'spoken' },
+    { type: 'spoken', id: 'r1' },
     { type: 'sim.set', signals: { 'Vehicle.Speed': 90, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' } },
     { type: 'sim.reset' },
     { type: 'sim.drive', speed: 80 },
@@ -49,6 +51,9 @@ describe('contract: commands', () => {
     ['media.ended without a track', { type: 'media.ended' }],
     ['media.ended naming a path', { type: 'media.ended', trackId: '../x.wav' }],
     ['media.ended with a negative track', { type: 'media.ended', trackId: -1 }],
+    ['spoken with an extra field', { type: 'spoken', text: 'Headlights on.' }],
+    ['spoken with an empty id', { type: 'spoken', id: '' }],
+    ['spoken with an id over 64 characters', { type: 'spoken', id: 'x'.repeat(65) }],
     ['sim.drive without a speed', { type: 'sim.drive' }],
     ['sim.drive backwards', { type: 'sim.drive', speed: -10 }],
     ['sim.drive above 250 km/h', { type: 'sim.drive', speed: 251 }],
@@ -112,6 +117,7 @@ describe('contract: events', () => {
       { type: 'state', dialogue: 'idle', vehicle: { 'Vehicle.Speed': 0 }, restrictions },
       { type: 'transcript', text: 'hi', lang: 'en', final: true },
       { type: 'response', text: 'Headlights on.', lang: 'en', card: { title: 'Vehicle', lines: ['on'] } },
+      { type: 'response', text: 'Sari: where are you?', lang: 'en', spokenOnly: true, replayed: true },
       { type: 'error', code: 'bad_json', message: 'nope' },
       { type: 'sim', scenarios: [], scenario: null },
       { type: 'sim', scenarios: [], scenario: null, contacts: ['Budi Santoso', 'Sari Dewi', '王伟'] },
@@ -141,6 +147,7 @@ describe('contract: events', () => {
     expect(decodeEvent({ type: 'state', dialogue: 'dreaming', vehicle: {}, restrictions }).ok).toBe(false);
     expect(decodeEvent({ type: 'error', code: 'oops', message: '' }).ok).toBe(false);
     expect(decodeEvent({ type: 'response', text: 1, lang: 'en' }).ok).toBe(false);
+    expect(decodeEvent({ type: 'response', text: 'hi', lang: 'en', replayed: 'yes' }).ok).toBe(false);
     expect(decodeEvent({ type: 'sim', scenarios: [] }).ok).toBe(false);
     expect(decodeEvent({ type: 'sim', scenarios: [], scenario: null, contacts: 'Sari' }).ok).toBe(false);
     expect(decodeEvent({ type: 'sim', scenarios: [], scenario: null, contacts: [7] }).ok).toBe(false);

@@ -3,6 +3,7 @@ import { LANGS, type Lang } from '../../../common/contract.js';
 import type { Store } from '../state/store.js';
 import { typingNotice } from '../state/ui.js';
 import { MicButton } from './MicButton.js';
+import { SpeechToggle } from './SpeechToggle.js';
 
 export const LANG_NAMES: Record<Lang, string> = { en: 'English', id: 'Bahasa Indonesia', zh: '中文' };
 
@@ -31,6 +32,7 @@ export function Composer({ store }: { store: Store }) {
   return (
     <footer class="composer">
       <MicButton store={store} />
+      <SpeechToggle store={store} langNames={LANG_NAMES} />
       <div class="composer-main">
         <form class="composer-form" onSubmit={(event) => void submit(event)}>
           <label class="visually-hidden" for="utterance">

@@ -3,6 +3,8 @@ import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { Command, Lang } from '../../../common/contract.js';
 import type { Result } from '../../../common/result.js';
 import type { ConnectionStatus, Transport, TransportKind } from '../transport/types.js';
+import { createSpeaker } from '../voice/speaker.js';
+import type { SpeechOutput } from '../voice/speech.js';
 import { dismissNotice, initialUi, notify, reduce, typingAllowed, type UiState } from './ui.js';
 
 /** Long enough to read a sentence, short enough not to linger over the road view. */
@@ -22,14 +24,62 @@ export interface Store {
   mediaUrl(trackId: number): string;
   /** A short notice from the screen itself (music that cannot start). */
   notify(code: string, message: string): void;
+  /** Speech output: muted or not (kept across restarts), and a language found to have no voice, said once
+   *  for a while. Absent when the store was made without a speech output. */
+  readonly speech: SpeechControls | null;
   dispose(): void;
 }
 
-export function createStore(transport: Transport): Store {
+export interface SpeechControls {
+  readonly muted: ReadonlySignal<boolean>;
+  setMuted(muted: boolean): void;
+  /** The language just found to have no voice, for a small notice; null when there is nothing to say. */
+  readonly noVoice: ReadonlySignal<Lang | null>;
+}
+
+/** The part of localStorage the store uses. */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export interface StoreOptions {
+  /** Says the answers (voice/speech.ts); without one, nothing is said and the core's estimates apply. */
+  speech?: SpeechOutput;
+  /** Where the mute setting is kept (the page's localStorage). */
+  storage?: KeyValueStorage | null;
+}
+
+export const SPEECH_MUTED_KEY = 'kemudi.speech.muted';
+
+function readMuted(storage: KeyValueStorage | null | undefined): boolean {
+  try {
+    return storage?.getItem(SPEECH_MUTED_KEY) === '1';
+  } catch {
+    return false; // storage refused (a locked-down profile): speak
+  }
+}
+
+function writeMuted(storage: KeyValueStorage | null | undefined, muted: boolean): void {
+  try {
+    storage?.setItem(SPEECH_MUTED_KEY, muted ? '1' : '0');
+  } catch {
+    // Not kept across restarts; it still holds for this session.
+  }
+}
+
+export function createStore(transport: Transport, options: StoreOptions = {}): Store {
   const ui = signal<UiState>(initialUi());
   const connection = signal<ConnectionStatus>('connecting');
   const lang = signal<Lang | undefined>(undefined);
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  const later = (fn: () => void, ms: number): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
 
   const update = (next: UiState): void => {
     const shown = ui.value.notice;
@@ -44,10 +94,31 @@ export function createStore(transport: Transport): Store {
     }
   };
 
-  const offEvent = transport.onEvent((event) => update(reduce(ui.value, event)));
+  const muted = signal(readMuted(options.storage));
+  const noVoice = signal<Lang | null>(null);
+  const speaker = options.speech
+    ? createSpeaker(options.speech, {
+        // `spoken` is a courtesy: offline, the core's estimate ends "speaking" anyway. No toast for it.
+        send: (command) => void transport.send(command),
+        onNoVoice: (missing) => {
+          noVoice.value = missing;
+          later(() => {
+            if (noVoice.value === missing) noVoice.value = null;
+          }, NOTICE_MS);
+        },
+        muted: muted.value,
+      })
+    : null;
+
+  const offEvent = transport.onEvent((event) => {
+    update(reduce(ui.value, event));
+    speaker?.receive(event);
+  });
   const offStatus = transport.onStatus((status) => (connection.value = status));
 
   const send = async (command: Command): Promise<Result<void>> => {
+    // The driver taking the word (the mic, a request, a yes or no, a touch) stops Kemudi at once.
+    speaker?.sending(command);
     const result = await transport.send(command);
     if (!result.ok) update(notify(ui.value, result.error.code, result.error.message));
     return result;
@@ -67,7 +138,19 @@ export function createStore(transport: Transport): Store {
     send,
     notify: (code, message) => update(notify(ui.value, code, message)),
     mediaUrl: (trackId) => transport.mediaUrl(trackId),
+    speech: speaker
+      ? {
+          muted,
+          noVoice,
+          setMuted(value) {
+            muted.value = value;
+            writeMuted(options.storage, value);
+            speaker.setMuted(value);
+          },
+        }
+      : null,
     dispose() {
+      speaker?.dispose();
       offEvent();
       offStatus();
       for (const timer of timers) clearTimeout(timer);
