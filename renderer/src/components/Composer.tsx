@@ -1,9 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { LANGS, type Lang } from '../../../common/contract.js';
 import type { Store } from '../state/store.js';
 import { typingNotice } from '../state/ui.js';
 import { MicButton } from './MicButton.js';
 import { SpeechToggle } from './SpeechToggle.js';
+import { startCapture, type Capture } from '../voice/capture.js';
+import { usePushToTalk } from '../voice/push-to-talk.js';
 
 export const LANG_NAMES: Record<Lang, string> = { en: 'English', id: 'Bahasa Indonesia', zh: '中文' };
 
@@ -17,6 +19,36 @@ export function Composer({ store }: { store: Store }) {
   const allowed = store.typingAllowed.value;
   const notice = typingNotice(store.kind, store.ui.value.state?.restrictions);
   const placeholder = allowed ? 'Type what you would say' : 'Tap Talk to speak instead';
+  const listening = store.ui.value.state?.dialogue === 'listening';
+  // The speech segments the capture found this session: shown to the simulator's tests only (a data attribute).
+  const [segments, setSegments] = useState<{ startMs: number; endMs: number; reason: string; samples: number }[]>([]);
+  const capture = useRef<Promise<Capture | null> | null>(null);
+
+  // The microphone is open while Kemudi listens (tap-to-talk, push-to-talk or a spoken follow-up).
+  useEffect(() => {
+    if (!listening || typeof navigator === 'undefined' || !navigator.mediaDevices) return;
+    const started = startCapture({
+      onEvent: (event) => {
+        if (event.type === 'speech-end') setSegments((list) => [...list, { startMs: event.startMs, endMs: event.endMs, reason: event.reason, samples: event.audio.length }]);
+      },
+    }).catch((error: unknown) => {
+      console.warn('kemudi: no microphone', error);
+      return null;
+    });
+    capture.current = started;
+    return () => {
+      capture.current = null;
+      void started.then((c) => c?.stop());
+    };
+  }, [listening]);
+
+  const press = useCallback(() => {
+    if (store.ui.value.state?.dialogue !== 'listening') void store.send({ type: 'wake' });
+  }, [store]);
+  const release = useCallback(() => {
+    void capture.current?.then((c) => c?.finish());
+  }, []);
+  usePushToTalk(press, release);
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -30,7 +62,7 @@ export function Composer({ store }: { store: Store }) {
   };
 
   return (
-    <footer class="composer">
+    <footer class="composer" data-testid="composer" {...(store.kind === 'websocket' ? { 'data-speech-segments': JSON.stringify(segments) } : {})}>
       <MicButton store={store} />
       <SpeechToggle store={store} langNames={LANG_NAMES} />
       <div class="composer-main">
