@@ -5,9 +5,7 @@
 import type { Lang } from '../../common/contract.js';
 import { err, ok, type Result } from '../../common/result.js';
 import type { CallOptions, JsonSchema, LlmEngine } from './engine.js';
-import { grounding } from './tools.js';
-
-const LANGUAGE_NAMES: Record<Lang, string> = { en: 'English', id: 'Indonesian', zh: 'Chinese' };
+import { grounding, LANGUAGE_NAMES } from './tools.js';
 
 export type Generated = { kind: 'text'; text: string } | { kind: 'refused' };
 

@@ -18,7 +18,8 @@ const MIN_GROUNDING = 0.6;
 /** Free-text slots that are the driver's own words (kept only when grounded in the sentence). */
 const LITERAL_SLOTS = new Set(['contact', 'destination', 'body', 'number', 'query', 'place', 'text']);
 
-const LANGUAGE_NAMES: Record<Lang, string> = { en: 'English', id: 'Indonesian', zh: 'Chinese' };
+/** How prompts name the driver's language (the instructions are in English). */
+export const LANGUAGE_NAMES: Record<Lang, string> = { en: 'English', id: 'Indonesian', zh: 'Chinese' };
 
 function slotSchema(slot: SlotSpec): JsonSchema {
   const description = slot.description ? { description: slot.description } : {};

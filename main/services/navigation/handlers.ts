@@ -6,7 +6,8 @@ import { normalizeFor, tokenize } from '../../nlu/normalize.js';
 import type { HandlerOutcome, IntentHandler, Speech } from '../../core/ports.js';
 import type { MapStore, Place, PoiCategory } from '../../storage/maps.js';
 import { Geocoder } from './geocoder.js';
-import { type NavigationService, spokenDistance, spokenDuration } from './service.js';
+import { formatDistance } from './instructions.js';
+import { type NavigationService, spokenDuration } from './service.js';
 
 /** Words every street or place name may have, which tell nothing apart. */
 const GENERIC = new Set(['the', 'a', 'to', 'street', 'st', 'road', 'rd', 'avenue', 'ave', 'lane', 'boulevard', 'blvd', 'jalan', 'jl', 'jln', 'gang', 'gg', 'ke', 'di', '路', '街', '道', '巷', '去', '到']);
@@ -36,7 +37,7 @@ export function navigationHandlers(store: MapStore, navigation: NavigationServic
         return { say: { key: 'navigation.navigate.already_there', params: { place: place.name } }, actions: [] };
       case 'started': {
         const { route } = outcome;
-        const distance = spokenDistance(route.meters, lang);
+        const distance = formatDistance(route.meters, lang);
         const first = navigation.firstInstruction();
         const inexact = asked !== undefined && !nameCovers(asked, place.name, lang);
         const say: Speech[] = [
@@ -67,7 +68,7 @@ export function navigationHandlers(store: MapStore, navigation: NavigationServic
     if (!nearest) return { say: { key: 'navigation.find_poi.none', params: { category: label } }, actions: [] };
     const place: Place = { kind: 'poi', name: nearest.name || category, lat: nearest.lat, lon: nearest.lon, category, distanceM: nearest.distanceM };
     // "Find a fuel station" means "take me to one": the nearest, at once (a list would need the eyes).
-    const found: Speech = { key: 'navigation.find_poi.results', params: { category: label, place: place.name, distance: spokenDistance(nearest.distanceM, lang) } };
+    const found: Speech = { key: 'navigation.find_poi.results', params: { category: label, place: place.name, distance: formatDistance(nearest.distanceM, lang) } };
     return start(place, lang, found);
   };
 
@@ -77,7 +78,7 @@ export function navigationHandlers(store: MapStore, navigation: NavigationServic
   const eta: IntentHandler = (_slots, { lang }): HandlerOutcome => {
     const status = navigation.status();
     if (!status) return { say: { key: 'navigation.eta.no_route' }, actions: [] };
-    return { say: { key: 'navigation.eta.answer', params: { place: status.place.name, duration: spokenDuration(status.remainingS, lang), distance: spokenDistance(status.remainingM, lang) } }, actions: [] };
+    return { say: { key: 'navigation.eta.answer', params: { place: status.place.name, duration: spokenDuration(status.remainingS, lang), distance: formatDistance(status.remainingM, lang) } }, actions: [] };
   };
 
   const traffic: IntentHandler = (_slots, { lang }): HandlerOutcome => {

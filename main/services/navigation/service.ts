@@ -5,9 +5,10 @@ import type { Lang, MapRoadsEvent, NavEvent } from '../../../common/contract.js'
 import type { Speech, VehicleBus } from '../../core/ports.js';
 import type { MapStore, Place } from '../../storage/maps.js';
 import type { RoadGraph } from './graph.js';
-import { announce, formatDistance, instructions, type Instruction } from './instructions.js';
+import { announce, instructions, type Instruction } from './instructions.js';
 import { progress, type Progress } from './progress.js';
 import { Router, type Route } from './router.js';
+import { haversineM } from './snap.js';
 
 /** The car drives the route in the simulator; a real car drives itself. */
 export interface RouteFollower {
@@ -254,7 +255,7 @@ export class NavigationService {
     const here = this.position();
     if (!here) return;
     const center = this.roadsCenter;
-    if (!force && center && distanceM(center, here) < ROADS_RADIUS_M / 2) return;
+    if (!force && center && haversineM(center.lat, center.lon, here.lat, here.lon) < ROADS_RADIUS_M / 2) return;
     this.attribution ??= [...new Set(this.deps.store.sources().map((s) => s.attribution))].join('; ').slice(0, 300);
     if (this.attribution === '') return;
     const attribution = this.attribution;
@@ -271,17 +272,6 @@ export class NavigationService {
 /** A manoeuvre said as a sentence: with its full stop. */
 function finish(text: string, lang: Lang): string {
   return /[.!?。！？]$/u.test(text) ? text : `${text}${lang === 'zh' ? '。' : '.'}`;
-}
-
-function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const dLat = (b.lat - a.lat) * metresPerDegree;
-  const dLon = (b.lon - a.lon) * metresPerDegree * Math.cos((a.lat * Math.PI) / 180);
-  return Math.hypot(dLat, dLon);
-}
-
-/** "1.2 kilometres" / "800 metres" in the driver's language, for spoken answers. */
-export function spokenDistance(meters: number, lang: Lang): string {
-  return formatDistance(meters, lang);
 }
 
 /** "1 minute", "25 minutes", "1 hour 5 minutes" (and so on in id and zh): never "0 minutes". */
