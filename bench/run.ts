@@ -6,8 +6,9 @@ import { llmSuite } from './llm.js';
 import { navSuite } from './nav.js';
 import { nluSuite } from './nlu.js';
 import { soakSuite } from './soak.js';
+import { voiceSuite } from './voice.js';
 
-const SUITES: Suite[] = [coreSuite, nluSuite, dialogueSuite, llmSuite, soakSuite, navSuite];
+const SUITES: Suite[] = [coreSuite, nluSuite, dialogueSuite, llmSuite, soakSuite, navSuite, voiceSuite];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));

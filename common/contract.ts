@@ -29,6 +29,29 @@ const signalPatch = z.record(z.string(), z.unknown()).superRefine((signals, ctx)
   }
 }) as unknown as z.ZodType<Partial<Record<SignalPath, SignalValue>>>;
 
+// ---- Voice settings (a command sets them, an event reports them) ----
+/** How Kemudi is woken by voice: `auto` is "hey kemudi" through Vosk where a voice model for the language is
+ *  installed, else openWakeWord's keyword; `off` leaves the button and push-to-talk. */
+export const WAKE_ENGINES = ['auto', 'openwakeword', 'vosk', 'off'] as const;
+/** The openWakeWord keyword models shipped with the app. */
+export const WAKE_KEYWORDS = ['hey_jarvis', 'hey_mycroft', 'alexa', 'hey_rhasspy'] as const;
+const wakePhrase = z
+  .string()
+  .trim()
+  .min(2)
+  .max(60)
+  .regex(/^[\p{L}\p{M}' -]+$/u, 'letters and spaces only');
+export const VoiceSettings = z.strictObject({
+  wakeEngine: z.enum(WAKE_ENGINES),
+  wakeKeyword: z.enum(WAKE_KEYWORDS),
+  /** Per language, for the Vosk engine ("hey kemudi", "hai kemudi", "你好 kemudi"). */
+  wakePhrases: z.strictObject({ en: wakePhrase, id: wakePhrase, zh: wakePhrase }),
+  /** 0 (only the clearest) … 1 (eager). */
+  sensitivity: z.number().finite().min(0).max(1),
+});
+export type VoiceSettings = z.infer<typeof VoiceSettings>;
+export const VoiceSettingsPatch = VoiceSettings.partial().extend({ wakePhrases: VoiceSettings.shape.wakePhrases.partial().optional() });
+export type VoiceSettingsPatch = z.infer<typeof VoiceSettingsPatch>;
 // ---- Commands: renderer → core ----
 export const UtteranceCommand = z.strictObject({
   type: z.literal('utterance'),
@@ -54,6 +77,8 @@ export const MediaEndedCommand = z.strictObject({ type: z.literal('media.ended')
 /** The renderer's speech output finished saying the current answer: the dialogue leaves "speaking" now
  *  instead of after its estimate. Not a turn: the core takes it at once, never behind a turn in progress. */
 export const SpokenCommand = z.strictObject({ type: z.literal('spoken'), id });
+/** The voice settings (wake-word engine, keyword, phrases, sensitivity) the driver changed; kept across restarts. */
+export const VoiceSettingsCommand = z.strictObject({ type: z.literal('voice.settings'), id, settings: VoiceSettingsPatch });
 /** Simulator only: set vehicle signals directly (speed, gear, …). */
 export const SimSetCommand = z.strictObject({ type: z.literal('sim.set'), id, signals: signalPatch });
 /** Simulator only: back to the starting vehicle. */
@@ -102,6 +127,7 @@ export const Command = z.discriminatedUnion('type', [
   HangUpCommand,
   MediaEndedCommand,
   SpokenCommand,
+  VoiceSettingsCommand,
   SimSetCommand,
   SimResetCommand,
   SimDriveCommand,
@@ -303,7 +329,18 @@ export const LlmEvent = z.strictObject({
   detail: z.string().max(500),
 });
 
-export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent, CallEvent, LlmEvent, MediaEvent, MapRoadsEvent, NavEvent]);
+/** A speech-recognition model installed for a language; the renderer fetches it by id through its transport. */
+export const VoiceModelInfo = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/), lang: Lang });
+export type VoiceModelInfo = z.infer<typeof VoiceModelInfo>;
+/** The voice settings and the recognition models installed. Sent on connect and whenever either changes. */
+export const VoiceEvent = z.strictObject({
+  type: z.literal('voice'),
+  settings: VoiceSettings,
+  models: z.array(VoiceModelInfo).max(20),
+});
+export type VoiceEvent = z.infer<typeof VoiceEvent>;
+
+export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent, CallEvent, LlmEvent, MediaEvent, MapRoadsEvent, NavEvent, VoiceEvent]);
 export type Event = z.infer<typeof Event>;
 export type StateEvent = z.infer<typeof StateEvent>;
 export type ResponseEvent = z.infer<typeof ResponseEvent>;

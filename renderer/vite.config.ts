@@ -18,5 +18,11 @@ export default defineConfig({
     // The polyfill would be an inline script, which the CSP forbids.
     modulePreload: { polyfill: false },
   },
+  // Workers are ES modules under workers/, where the servers send them a policy of their own (WORKER_CSP,
+  // APP_WORKER_CSP): vosk-browser's glue needs 'unsafe-eval', which the page's policy never gets.
+  worker: {
+    format: 'es',
+    rollupOptions: { output: { entryFileNames: 'workers/[name]-[hash].js', chunkFileNames: 'workers/[name]-[hash].js' } },
+  },
   server: { host: '127.0.0.1', strictPort: false },
 });

@@ -35,5 +35,8 @@ if (!nodeOnly && existsSync(at('renderer/index.html'))) {
   const { build: vite } = await import('vite');
   rmSync(at('dist/renderer'), { recursive: true, force: true });
   await vite({ configFile: at('renderer/vite.config.ts'), logLevel: 'warn' });
+  // The wake word's wasm and models, served from our origin (scripts/wakeword-assets.mjs).
+  const { copyWakewordAssets } = await import('./wakeword-assets.mjs');
+  copyWakewordAssets(root);
 }
 console.log(`kemudi: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

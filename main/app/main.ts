@@ -5,16 +5,20 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { createSimulatedAssistant, loadKnowledge, type SimulatedAssistant, type SimulatedAssistantOptions } from '../core/compose.js';
 import { LlmService } from '../llm/index.js';
+import { installedVoiceModels, voiceModelFiles } from '../llm/models.js';
 import { logCrashes, openProcessLog, type Logger, type RootLogger } from '../core/log.js';
 import { logLlmStatus } from '../core/log-wiring.js';
 import { rendererDir } from '../core/paths.js';
+import { createEspeak } from '../services/speech/espeak.js';
 import { COMMAND_CHANNEL, EVENT_CHANNEL } from './channels.js';
-import { mediaResponse } from './media-protocol.js';
+import { mediaResponse, speechProtocolResponse, voiceModelResponse } from './media-protocol.js';
 import {
-  APP_CSP,
+  cspFor,
   createCommandHandler,
+  isSpeechUrl,
   kioskRequested,
   MEDIA_SCHEME,
+  mediaVoiceId,
   navigationAllowed,
   pageUrl,
   permissionAllowed,
@@ -51,7 +55,7 @@ app.on('web-contents-created', (_event, contents) => {
 
 app.enableSandbox();
 // The music library's tracks, by id, for the page's audio element (registered before the app is ready).
-protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true, corsEnabled: true } }]);
 if (!app.requestSingleInstanceLock()) {
   // A head unit shows one Kemudi: a second start focuses the first and leaves.
   app.quit();
@@ -81,7 +85,7 @@ function openCore(log: Logger): { core: SimulatedAssistant; llm: LlmService } | 
       llmLog(state, detail);
       core.assistant.setLlmStatus(state, detail);
     });
-    const core = createSimulatedAssistant({ ...options, knowledge, fallback: llm, generator: () => llm.generator(), realtime: true, log });
+    const core = createSimulatedAssistant({ ...options, knowledge, fallback: llm, generator: () => llm.generator(), realtime: true, log, voiceModels: () => installedVoiceModels() });
     return { core, llm };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -110,11 +114,19 @@ function start(): void {
   });
 
   const ses = session.defaultSession;
-  ses.protocol.handle(MEDIA_SCHEME, (request) => mediaResponse(request, (id) => core.library.get(id)?.path ?? null));
+  // Speech for languages the system has no voice for, when espeak-ng is installed.
+  const espeak = createEspeak({ log: processLog.child('speech') });
+  ses.protocol.handle(MEDIA_SCHEME, (request) =>
+    isSpeechUrl(request.url)
+      ? speechProtocolResponse(request, espeak)
+      : mediaVoiceId(request.url) !== null
+        ? voiceModelResponse(request, voiceModelFiles())
+        : mediaResponse(request, (id) => core.library.get(id)?.path ?? null),
+  );
   // Nothing remote and no file outside the renderer build, whatever the page asks for.
   ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !requestAllowed(details.url, renderer) }));
   ses.webRequest.onHeadersReceived((details, callback) =>
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } }),
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [cspFor(details.url, renderer)] } }),
   );
   ses.setPermissionRequestHandler((contents, permission, callback, details) =>
     callback(

@@ -1,7 +1,7 @@
 // The Electron shell's security decisions as pure functions: window options, what may load, where the
 // page may navigate, which permissions it gets, who may send commands. No runtime import of electron,
 // so the unit tests check exactly what main.ts applies.
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { type Command, decodeCommand, isSimulatorCommand } from '../../common/contract.js';
@@ -24,6 +24,47 @@ export const APP_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Our Web Workers' scripts (the build's `workers/` folder): vosk-browser's glue needs 'unsafe-eval' (it builds
+ *  functions with `new Function`). A dedicated worker gets its script's own policy and a blob: worker it
+ *  starts inherits it, so the page keeps APP_CSP. The worker fetches voice models through kemudi-media:. */
+export const APP_WORKER_CSP = [
+  "default-src 'none'",
+  "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self' kemudi-media:",
+].join('; ');
+
+/** The policy for a response: APP_WORKER_CSP for the recognizer worker's script (the one that needs eval),
+ *  else APP_CSP — the wake-word worker and the capture worklet run under the page's own policy. */
+/** The recognizer worker's bundle (Vite names it `workers/recognizer-worker-<hash>.js`): vosk-browser's
+ *  Emscripten glue needs `new Function`, so it alone gets the eval-allowing policy. */
+export function isEvalWorker(path: string): boolean {
+  return /^\/?workers\/recognizer-worker-[A-Za-z0-9_-]+\.js$/.test(path);
+}
+
+export function cspFor(url: string, rendererDir: string): string {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'file:') return APP_CSP;
+    const rel = relative(rendererDir, fileURLToPath(u)).split(sep).join('/');
+    return isEvalWorker(rel) ? APP_WORKER_CSP : APP_CSP;
+  } catch {
+    return APP_CSP;
+  }
+}
+
+/** The voice model id in `kemudi-media://voice/<id>` (a manifest id, never a path), or null. */
+export function mediaVoiceId(url: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  const match = u.protocol === `${MEDIA_SCHEME}:` && u.host === 'voice' ? /^\/([a-z0-9][a-z0-9._-]{0,99})$/.exec(u.pathname) : null;
+  return match?.[1] && !match[1].includes('..') ? match[1] : null;
+}
+
 /** The music library's tracks reach the page through this scheme, by id only (never by path). */
 export const MEDIA_SCHEME = 'kemudi-media';
 
@@ -37,6 +78,16 @@ export function mediaTrackId(url: string): number | null {
   }
   const match = u.protocol === `${MEDIA_SCHEME}:` && u.host === 'tracks' ? /^\/([1-9]\d{0,9})$/.exec(u.pathname) : null;
   return match ? Number(match[1]) : null;
+}
+
+/** Whether `url` is `kemudi-media://speech?…`: speech from espeak-ng (main/services/speech). */
+export function isSpeechUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === `${MEDIA_SCHEME}:` && u.host === 'speech' && (u.pathname === '/' || u.pathname === '');
+  } catch {
+    return false;
+  }
 }
 
 /** The file URL of the built renderer's page: the only page this shell shows. */
@@ -68,7 +119,7 @@ export function requestAllowed(url: string, rendererDir: string): boolean {
     return false;
   }
   if (u.protocol === 'data:' || u.protocol === 'blob:' || u.protocol === 'devtools:') return true;
-  if (u.protocol === `${MEDIA_SCHEME}:`) return mediaTrackId(url) !== null;
+  if (u.protocol === `${MEDIA_SCHEME}:`) return mediaTrackId(url) !== null || isSpeechUrl(url) || mediaVoiceId(url) !== null;
   if (u.protocol !== 'file:') return false;
   try {
     const rel = relative(rendererDir, fileURLToPath(u));

@@ -1,6 +1,9 @@
-// `kemudi models`: the language models in models/manifest.json and the ones installed in the data dir.
+// `kemudi models`: the models in models/manifest.json (language models and Vosk speech recognition models)
+// and the ones installed in the data dir.
 //   list          one JSON line per manifest entry: {"id","name","parameters","quantization","license","bytes",
-//                 "installed","default","active","path"?}; with none installed, stderr says how to get one
+//                 "installed","default","active","path"?}; with no language model installed, stderr says how to
+//                 get one. Voice models: {"id","kind":"voice","name","lang","license","bytes","installed","path"?}
+//                 (bytes: the published .zip; path: the converted <models>/voice/<id>.tar.gz)
 //   pull ID       download, resumable and verified, with progress on stderr; one JSON line
 //                 {"id","path","bytes","sha256","resumedFrom","checkedAgainst","downloaded":true}
 //                 ({"id","path","bytes","downloaded":false} when it is already installed)
@@ -16,11 +19,13 @@ import { pullModel, type DownloadProgress } from '../llm/download.js';
 import {
   checkGgufHeader,
   chooseDefault,
+  downloadPath,
   expectedFor,
   findEntry,
   findModel,
   installedModels,
   isInstalled,
+  isVoice,
   loadManifest,
   manifestPath,
   modelPath,
@@ -29,6 +34,7 @@ import {
   type Manifest,
   type ModelEntry,
 } from '../llm/models.js';
+import { checkVoskArchive } from '../llm/voice-archive.js';
 import { openProcessLog } from '../core/log.js';
 import { InputError, UsageError } from './usage.js';
 
@@ -80,6 +86,10 @@ function list(manifest: Manifest): number {
   for (const entry of manifest.models) {
     const installed = isInstalled(entry);
     const bytes = entry.bytes ?? (records.ok ? (records.value[entry.id]?.bytes ?? null) : null);
+    if (isVoice(entry)) {
+      write({ id: entry.id, kind: 'voice', name: entry.name, lang: entry.lang, license: entry.license, bytes, installed, ...(installed ? { path: modelPath(entry) } : {}) });
+      continue;
+    }
     write({
       id: entry.id,
       name: entry.name,
@@ -93,7 +103,7 @@ function list(manifest: Manifest): number {
       ...(installed ? { path: modelPath(entry) } : {}),
     });
   }
-  if (installedModels(manifest).length === 0 && !process.env.KEMUDI_MODEL) {
+  if (installedModels(manifest, undefined, 'llm').length === 0 && !process.env.KEMUDI_MODEL) {
     process.stderr.write(`kemudi: no language model is installed (templates still work); ${pullHint(manifest)}\n`);
   }
   return 0;
@@ -142,7 +152,7 @@ async function pull(entry: ModelEntry): Promise<number> {
 async function verify(manifest: Manifest, only: ModelEntry | null): Promise<number> {
   const targets = only ? [only] : installedModels(manifest);
   if (targets.length === 0) {
-    process.stderr.write(`kemudi: no language model is installed, nothing to verify; ${pullHint(manifest)}\n`);
+    process.stderr.write(`kemudi: no model is installed, nothing to verify; ${pullHint(manifest)}\n`);
     return 0;
   }
   const records = readVerified(modelsDir());
@@ -159,6 +169,13 @@ async function verify(manifest: Manifest, only: ModelEntry | null): Promise<numb
     };
     if (!existsSync(path)) {
       failure('not_installed', `${entry.id} is not installed; \`kemudi models pull ${entry.id}\` downloads it`);
+      continue;
+    }
+    if (isVoice(entry)) {
+      // The zip was checked on download and is gone: what can be checked now is the archive's content.
+      const archive = await checkVoskArchive(path);
+      if (archive.ok) write({ id: entry.id, path, ok: true, bytes: statSync(path).size, files: archive.value.files, checkedAgainst: 'structure' });
+      else failure(archive.error.code, `${archive.error.message}; \`kemudi models remove ${entry.id}\` then \`kemudi models pull ${entry.id}\` replaces it`);
       continue;
     }
     const header = checkGgufHeader(path);
@@ -184,10 +201,11 @@ async function verify(manifest: Manifest, only: ModelEntry | null): Promise<numb
 
 async function remove(entry: ModelEntry): Promise<number> {
   const path = modelPath(entry);
-  const removed = existsSync(path) || existsSync(`${path}.part`);
+  // A voice model's download (the .zip) lies apart from what is installed (the converted archive).
+  const download = downloadPath(entry);
+  const removed = [path, `${path}.part`, download, `${download}.part`].some((file) => existsSync(file));
   try {
-    await rm(path, { force: true });
-    await rm(`${path}.part`, { force: true });
+    for (const file of new Set([path, `${path}.part`, download, `${download}.part`])) await rm(file, { force: true });
   } catch (error) {
     write({ id: entry.id, path, error: { code: 'io_error', message: `cannot remove ${path}: ${(error as Error).message}` } });
     return 1;

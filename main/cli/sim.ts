@@ -6,6 +6,7 @@ import { createSimulatedAssistant, loadKnowledge } from '../core/compose.js';
 import { logCrashes, openProcessLog } from '../core/log.js';
 import { logLlmStatus } from '../core/log-wiring.js';
 import { LlmService } from '../llm/index.js';
+import { installedVoiceModels, voiceModelFiles } from '../llm/models.js';
 import { rendererDir } from '../core/paths.js';
 import { formatTime, type ScenarioMessage } from '../simulator/scenario.js';
 import { startSimServer } from '../simulator/server.js';
@@ -53,6 +54,7 @@ export async function runSim(options: SimOptions): Promise<number> {
     generator: () => llm.generator(),
     realtime: true,
     log,
+    voiceModels: () => installedVoiceModels(),
     ...(scenario ? { start: scenario.start, powertrain: scenario.powertrain } : {}),
     scenarioHooks: {
       onMessage: (message) => write(messageLine(message)),
@@ -74,7 +76,7 @@ export async function runSim(options: SimOptions): Promise<number> {
   });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const server = await startSimServer({ assistant: sim.assistant, port, rendererDir: rendererDir(), trackFile: (id) => sim.library.get(id)?.path ?? null, log: log.child('server') });
+  const server = await startSimServer({ assistant: sim.assistant, port, rendererDir: rendererDir(), trackFile: (id) => sim.library.get(id)?.path ?? null, voiceModelFile: voiceModelFiles(), log: log.child('server') });
   process.stdout.write(`Kemudi simulator: ${server.url}\n`);
   log.child('sim').info('sim.started', { port: server.port, ...(scenario ? { scenario: scenario.name } : {}) });
   void llm.start();

@@ -10,6 +10,7 @@ import type { HistoryStore } from '../storage/history.js';
 import { provideDialogue } from './dialogue/actors.js';
 import type { DialogueEmitted, DialogueTimings, Resolve } from './dialogue/machine.js';
 import type { IntentHandler, Nlu, Policy, Responses, Speech, VehicleBus } from './ports.js';
+import type { VoiceControls } from '../services/voice/settings.js';
 
 /** Simulator-only controls, present only when the core runs with the simulated car. The panel's controls
  *  are optional so a bare simulator (set and reset) still works; what it lacks is refused. */
@@ -69,6 +70,7 @@ export interface AssistantDeps {
   phone?: PhoneControls;
   media?: MediaControls;
   map?: MapControls;
+  voice?: VoiceControls;
 }
 
 export type EventListener = (event: Event) => void;
@@ -126,6 +128,7 @@ export class Assistant {
   private readonly unsubscribePhone: () => void;
   private readonly unsubscribeMedia: () => void;
   private readonly unsubscribeMap: () => void;
+  private readonly unsubscribeVoice: () => void;
   private readonly now: () => number;
   private llm: LlmEvent | null = null;
   /** The conversation so far (heard and answered), replayed to a page that (re)connects: a reloaded or
@@ -168,6 +171,7 @@ export class Assistant {
     this.unsubscribePhone = deps.phone?.onChange((call) => this.emit({ type: 'call', call })) ?? (() => undefined);
     this.unsubscribeMedia = deps.media?.onChange((event) => this.emit(event)) ?? (() => undefined);
     this.unsubscribeMap = deps.map?.onChange((event) => this.emit(event)) ?? (() => undefined);
+    this.unsubscribeVoice = deps.voice?.onChange((event) => this.emit(event)) ?? (() => undefined);
   }
 
   on(listener: EventListener): () => void {
@@ -191,6 +195,7 @@ export class Assistant {
       ...(this.deps.media ? [this.deps.media.snapshot()] : []),
       ...(this.deps.map ? [this.deps.map.roads(), this.deps.map.nav()].filter((e): e is MapRoadsEvent | NavEvent => e !== null) : []),
       ...(this.llm ? [this.llm] : []),
+      ...(this.deps.voice ? [this.deps.voice.snapshot()] : []),
       // Answers already said are shown again, not said again.
       ...this.conversation.map((event) => (event.type === 'response' ? { ...event, replayed: true } : event)),
     ];
@@ -215,6 +220,8 @@ export class Assistant {
     // Not a turn either: the speech output finished the answer being said now. Queued behind a turn, it
     // would end that turn's answer instead; at once, a turn still in progress simply ignores it.
     if (command.type === 'spoken') return Promise.resolve(this.spokenNow());
+    // A setting, not a turn: it takes effect at once, whatever the dialogue is doing.
+    if (command.type === 'voice.settings') return Promise.resolve(this.voiceSettings(command));
     const run = this.queue.then(() => this.process(command));
     this.queue = run.catch(() => undefined);
     return run;
@@ -222,6 +229,12 @@ export class Assistant {
 
   private spokenNow(): Result<void> {
     this.actor.send({ type: 'SPOKEN' });
+    return ok(undefined);
+  }
+
+  private voiceSettings(command: Extract<Command, { type: 'voice.settings' }>): Result<void> {
+    if (!this.deps.voice) return this.refuse('not_allowed', 'this core has no voice settings', command.id);
+    this.deps.voice.update(command.settings);
     return ok(undefined);
   }
 
@@ -258,6 +271,7 @@ export class Assistant {
     this.unsubscribeSim();
     this.unsubscribePhone();
     this.unsubscribeMedia();
+    this.unsubscribeVoice();
     this.unsubscribeMap();
     this.listeners.clear();
   }
@@ -303,6 +317,8 @@ export class Assistant {
         return this.mediaEnded(command.trackId, command.id);
       case 'spoken':
         return this.spokenNow();
+      case 'voice.settings':
+        return this.voiceSettings(command);
       case 'hangup': {
         const result = this.deps.phone ? this.deps.phone.hangUp() : err('not_allowed', 'there is no phone');
         if (!result.ok) return this.refuse(result.error.code, result.error.message, command.id);

@@ -16,6 +16,7 @@ import { navigationHandlers } from '../services/navigation/handlers.js';
 import { NavigationService } from '../services/navigation/service.js';
 import { type MapCounts, MapStore, POI_CATEGORIES, type Place } from '../storage/maps.js';
 import { SettingsStore } from '../storage/settings.js';
+import { createVoiceSettings, type VoiceControls } from '../services/voice/settings.js';
 import { ensureSampleMap } from '../simulator/sample-map.js';
 import { MediaPlayer, type TrackSource } from '../services/media/player.js';
 import { contactResolver, messagingHandlers } from '../services/messaging/handlers.js';
@@ -31,7 +32,7 @@ import { SimulatorController, type ScenarioHooks } from '../simulator/controller
 import { SimulatedVehicle } from '../simulator/vehicle.js';
 import { type Db, openDatabase } from '../storage/db.js';
 import { HistoryStore } from '../storage/history.js';
-import { Lang, type CallEvent, type MediaTrack } from '../../common/contract.js';
+import { Lang, type CallEvent, type MediaTrack, type VoiceModelInfo } from '../../common/contract.js';
 import type { Generator } from '../llm/generation.js';
 import { suggestedModel } from '../llm/models.js';
 import { err, ok } from '../../common/result.js';
@@ -62,6 +63,8 @@ export function loadKnowledge(dir: string = intentsDir(), modelsFile: string = n
 }
 
 export interface SimulatedAssistantOptions {
+  /** The speech-recognition models installed (default: those under the models folder). */
+  voiceModels?: () => VoiceModelInfo[];
   /** Starting signals over the defaults (parked, locked, lights off, 21 °C). */
   start?: VehicleSignals;
   /** combustion (fuel) unless said otherwise. */
@@ -133,6 +136,8 @@ export interface SimulatedAssistant {
   prepareMap(): Promise<void>;
   /** Settles once a route saved before a restart has been taken up again (at once when there was none). */
   resumed: Promise<void>;
+  /** The voice settings and installed recognition models (the `voice` event). */
+  voice: VoiceControls;
   /** Indexes the music folder into an empty library (once; later calls share it). Music requests wait for it. */
   prepareMusic(): Promise<void>;
   close(): void;
@@ -292,6 +297,7 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     // A scenario's `say` step is a typed turn, queued behind any turn in progress.
     say: (text, lang): Promise<unknown> => assistant.handle({ type: 'utterance', text, source: 'text', ...(lang ? { lang } : {}) }),
   });
+  const voice = createVoiceSettings({ settings, models: options.voiceModels ?? (() => []) });
   const assistant = new Assistant({
     catalog: knowledge.catalog,
     nlu: options.nlu ?? (options.fallback ? knowledge.nlu.withFallback(options.fallback) : knowledge.nlu),
@@ -305,6 +311,7 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
       ...assistantHandlers({ generator: options.generator ?? (() => null), suggestedModel: () => suggestedModel(), weather }),
     },
     media: player,
+    voice,
     map: { roads: () => navigation.mapEvent(), nav: () => navigation.navEvent(), onChange: (listener) => navigation.onChange(listener) },
     resolve: contactResolver(contacts),
     phone: phoneControls(phone, contacts),
@@ -331,6 +338,9 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
         if (navigation.navigateTo(place, lang).kind === 'started') void assistant.guidance({ key: 'navigation.resumed', params: { place: place.name } }, lang);
       })
     : Promise.resolve();
+  // A voice model pulled (`kemudi models pull`) while the app runs reaches the screen within seconds.
+  const watchModels = options.realtime ? setInterval(() => voice.refresh(), 10_000) : null;
+  watchModels?.unref();
   if (options.realtime) {
     // The live simulator shows a map from the start.
     void prepareMap();
@@ -353,8 +363,10 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     navigation,
     prepareMap,
     resumed,
+    voice,
     close() {
       closed = true;
+      if (watchModels) clearInterval(watchModels);
       for (const off of unlog) off();
       stopIndexing.abort();
       stopTicking();

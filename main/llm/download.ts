@@ -20,7 +20,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { checkGgufHeader, expectedFor, modelsDir, readVerified, recordVerified, verifiedFile, type ModelEntry } from './models.js';
+import { checkGgufHeader, expectedFor, isVoice, modelsDir, readVerified, recordVerified, verifiedFile, voiceArchivePath, type ModelEntry } from './models.js';
+import { zipToVoskArchive } from './voice-archive.js';
 
 export const DOWNLOAD_ERROR_CODES = ['no_network', 'disk_full', 'checksum_mismatch', 'size_mismatch', 'http_error', 'cancelled', 'bad_model', 'io_error'] as const;
 export type DownloadErrorCode = (typeof DOWNLOAD_ERROR_CODES)[number];
@@ -467,15 +468,24 @@ export async function pullModel(entry: ModelEntry, options: PullOptions = {}): P
     }
     return result;
   }
-  const header = checkGgufHeader(result.value.path);
-  if (!header.ok) {
+  let installed = result.value.path;
+  if (isVoice(entry)) {
+    // The zip is verified like any download, then converted for vosk-browser and dropped.
+    installed = voiceArchivePath(entry, env);
+    const converted = await zipToVoskArchive(result.value.path, installed, entry.id);
     await rm(result.value.path, { force: true });
-    return fail('bad_model', `${entry.url} is not a GGUF model (${header.error.message}); nothing was installed`);
+    if (!converted.ok) return fail(converted.error.code === 'bad_model' ? 'bad_model' : 'io_error', `${converted.error.message}; nothing was installed`);
+  } else {
+    const header = checkGgufHeader(result.value.path);
+    if (!header.ok) {
+      await rm(result.value.path, { force: true });
+      return fail('bad_model', `${entry.url} is not a GGUF model (${header.error.message}); nothing was installed`);
+    }
   }
   if (expected.sha256 === null) {
     const recorded = recordVerified(dir, entry.id, { file: entry.file, url: entry.url, bytes: result.value.bytes, sha256: result.value.sha256, verifiedAt: new Date().toISOString() });
     if (!recorded.ok) return fail('io_error', recorded.error.message);
   }
   const checkedAgainst = expected.source === 'none' ? 'first-download' : expected.source;
-  return { ok: true, value: { ...result.value, id: entry.id, checkedAgainst } };
+  return { ok: true, value: { ...result.value, path: installed, id: entry.id, checkedAgainst } };
 }

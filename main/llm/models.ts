@@ -1,5 +1,8 @@
-// The model registry: which GGUF models Kemudi knows (models/manifest.json), where they live
+// The model registry: which models Kemudi knows (models/manifest.json), where they live
 // (<data dir>/models/), which one to use, and a quick check that a file is a GGUF at all.
+// Two kinds: language models (GGUF, `kind: "llm"`, the default when an entry has no kind) and speech
+// recognition models (Vosk, `kind: "voice"`): published as a .zip, installed as <models>/voice/<id>.tar.gz,
+// the form vosk-browser loads in the renderer.
 //
 //   KEMUDI_MODEL              a path to a GGUF: wins over everything installed
 //   KEMUDI_MODELS_MANIFEST    another manifest (tests, a mirror); the real one keeps the official URLs
@@ -20,7 +23,7 @@ const FileName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be a plain file name (letters, digits, . _ -), no folders')
   .refine((name) => !name.endsWith('.part'), 'must not end in .part (the downloader uses that suffix)');
 
-const ModelEntrySchema = z.strictObject({
+const commonFields = {
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, . _ - (it is typed on the command line)'),
   name: z.string().min(1),
   publisher: z.string().min(1).optional(),
@@ -29,11 +32,34 @@ const ModelEntrySchema = z.strictObject({
   bytes: z.number().int().positive().nullable(),
   sha256: Sha256.nullable(),
   license: z.string().min(1),
+};
+
+const LlmEntrySchema = z.strictObject({
+  // Optional in the type too, so code and tests that build an entry by hand need not name it.
+  kind: z.literal('llm').optional(),
+  ...commonFields,
   parameters: z.string().min(1),
   quantization: z.string().min(1),
   contextLength: z.number().int().positive(),
   minMemoryBytes: z.number().int().positive(),
 });
+
+/** The languages a speech recognizer can be installed for (the renderer's RecognizerLang). */
+export const VOICE_LANGS = ['en', 'zh', 'id'] as const;
+export type VoiceLang = (typeof VOICE_LANGS)[number];
+
+const VoiceEntrySchema = z.strictObject({
+  kind: z.literal('voice'),
+  ...commonFields,
+  lang: z.enum(VOICE_LANGS),
+});
+
+// An entry without `kind` is a language model (the manifests before voice models had none). Filled in
+// before the discriminated union, so its errors still name the field (`models[2].lang: …`).
+const ModelEntrySchema = z.preprocess(
+  (value) => (value !== null && typeof value === 'object' && !('kind' in value) ? { ...value, kind: 'llm' } : value),
+  z.discriminatedUnion('kind', [LlmEntrySchema, VoiceEntrySchema]),
+);
 
 const ManifestSchema = z
   .strictObject({
@@ -56,7 +82,14 @@ const ManifestSchema = z
     });
   });
 
-export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+export type LlmEntry = z.infer<typeof LlmEntrySchema>;
+export type VoiceEntry = z.infer<typeof VoiceEntrySchema>;
+export type ModelEntry = LlmEntry | VoiceEntry;
+export type ModelKind = 'llm' | 'voice';
+
+export const isVoice = (entry: ModelEntry): entry is VoiceEntry => entry.kind === 'voice';
+export const isLlm = (entry: ModelEntry): entry is LlmEntry => entry.kind !== 'voice';
+export const kindOf = (entry: ModelEntry): ModelKind => entry.kind ?? 'llm';
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 /** A manifest that does not check: a packaging bug or a bad KEMUDI_MODELS_MANIFEST, never a user state. */
@@ -111,8 +144,30 @@ export function modelsDir(env: NodeJS.ProcessEnv = process.env): string {
   return dir;
 }
 
+/** The installed file: the GGUF itself, or a voice model's converted archive (voiceArchivePath). */
 export function modelPath(entry: ModelEntry, env: NodeJS.ProcessEnv = process.env): string {
+  return isVoice(entry) ? voiceArchivePath(entry, env) : downloadPath(entry, env);
+}
+
+/** Where the publisher's file is downloaded to (for a voice model: the .zip, removed once converted). */
+export function downloadPath(entry: ModelEntry, env: NodeJS.ProcessEnv = process.env): string {
   return join(modelsDir(env), entry.file);
+}
+
+/** <models>/voice/<id>.tar.gz: the model folder as vosk-browser loads it. */
+export function voiceArchivePath(entry: VoiceEntry, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = join(modelsDir(env), 'voice');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${entry.id}.tar.gz`);
+}
+
+/** The installed archive of the voice model `id`, or null: unknown id, not a voice model, not installed.
+ *  The servers answer `/models/voice/<id>` with this, so nothing but a manifest id ever names a file. */
+export function installedVoiceArchive(id: string, manifest: Manifest, env: NodeJS.ProcessEnv = process.env): string | null {
+  const entry = manifest.models.find((m) => m.id === id);
+  if (!entry || !isVoice(entry)) return null;
+  const path = voiceArchivePath(entry, env);
+  return existsSync(path) ? path : null;
 }
 
 /** Whether the model's file is in place. The downloader renames a file there only once it verified it. */
@@ -120,18 +175,39 @@ export function isInstalled(entry: ModelEntry, env: NodeJS.ProcessEnv = process.
   return existsSync(modelPath(entry, env));
 }
 
-export function installedModels(manifest: Manifest = requireManifest(), env: NodeJS.ProcessEnv = process.env): ModelEntry[] {
-  return manifest.models.filter((entry) => isInstalled(entry, env));
+/** installedVoiceArchive over the manifest as it is now (a pull while the simulator runs is seen at once);
+ *  a manifest that does not check serves nothing. */
+export function voiceModelFiles(env: NodeJS.ProcessEnv = process.env): (id: string) => string | null {
+  return (id) => {
+    const loaded = loadManifest(manifestPath(env));
+    return loaded.ok ? installedVoiceArchive(id, loaded.value, env) : null;
+  };
+}
+
+/** The speech-recognition models installed now, by id and language (the `voice` event's list); none when the
+ *  manifest does not check. */
+export function installedVoiceModels(env: NodeJS.ProcessEnv = process.env): { id: string; lang: VoiceLang }[] {
+  const loaded = loadManifest(manifestPath(env));
+  if (!loaded.ok) return [];
+  return loaded.value.models.filter(isVoice).flatMap((entry) => (installedVoiceArchive(entry.id, loaded.value, env) ? [{ id: entry.id, lang: entry.lang }] : []));
+}
+
+export function installedModels(manifest: Manifest, env?: NodeJS.ProcessEnv): ModelEntry[];
+export function installedModels(manifest: Manifest, env: NodeJS.ProcessEnv | undefined, kind: 'llm'): LlmEntry[];
+export function installedModels(manifest: Manifest, env: NodeJS.ProcessEnv | undefined, kind: 'voice'): VoiceEntry[];
+export function installedModels(manifest: Manifest = requireManifest(), env: NodeJS.ProcessEnv = process.env, kind?: ModelKind): ModelEntry[] {
+  return manifest.models.filter((entry) => (kind === undefined || kindOf(entry) === kind) && isInstalled(entry, env));
 }
 
 export function findEntry(manifest: Manifest, id: string): ModelEntry | undefined {
   return manifest.models.find((entry) => entry.id === id);
 }
 
-/** The default policy over `candidates` (all manifest entries unless given): the largest model whose
- *  minimum memory fits the budget (a share of total memory), else the smallest. Null only for no candidates. */
-export function chooseDefault(totalMemBytes: number, manifest: Manifest = requireManifest(), candidates: readonly ModelEntry[] = manifest.models): ModelEntry | null {
-  const bySize = [...candidates].sort((a, b) => a.minMemoryBytes - b.minMemoryBytes || (a.bytes ?? 0) - (b.bytes ?? 0));
+/** The default policy over `candidates` (all manifest entries unless given; voice models never count): the
+ *  largest language model whose minimum memory fits the budget (a share of total memory), else the smallest.
+ *  Null only for no candidates. */
+export function chooseDefault(totalMemBytes: number, manifest: Manifest = requireManifest(), candidates: readonly ModelEntry[] = manifest.models): LlmEntry | null {
+  const bySize = candidates.filter(isLlm).sort((a, b) => a.minMemoryBytes - b.minMemoryBytes || (a.bytes ?? 0) - (b.bytes ?? 0));
   const budget = totalMemBytes * manifest.default.budgetFraction;
   const fitting = bySize.filter((entry) => entry.minMemoryBytes <= budget);
   return fitting.at(-1) ?? bySize[0] ?? null;
@@ -151,11 +227,11 @@ export function findModel(env: NodeJS.ProcessEnv = process.env): FoundModel | nu
   if (env.KEMUDI_MODEL) {
     const path = resolve(env.KEMUDI_MODEL);
     const loaded = loadManifest(manifestPath(env));
-    const entry = loaded.ok ? loaded.value.models.find((m) => m.file === basename(path)) : undefined;
+    const entry = loaded.ok ? loaded.value.models.find((m) => isLlm(m) && m.file === basename(path)) : undefined;
     return { path, id: entry?.id ?? null, source: 'env' };
   }
   const manifest = requireManifest(env);
-  const best = chooseDefault(totalmem(), manifest, installedModels(manifest, env));
+  const best = chooseDefault(totalmem(), manifest, installedModels(manifest, env, 'llm'));
   return best ? { path: modelPath(best, env), id: best.id, source: 'installed' } : null;
 }
 

@@ -11,6 +11,9 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { decodeCommandText, type Event } from '../../common/contract.js';
 import type { Assistant } from '../core/assistant.js';
 import type { Logger } from '../core/log.js';
+import { isEvalWorker } from '../app/security.js';
+import { createEspeak, type SpeechSynthesizer } from '../services/speech/espeak.js';
+import { speechReply } from '../services/speech/reply.js';
 
 /** Far above any command we accept (an utterance is at most 2000 characters). */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -30,6 +33,17 @@ export const SIM_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The policy of the recognizer worker's script (`/workers/recognizer-worker-<hash>.js`). vosk-browser's Emscripten
+ *  glue builds functions with `new Function`, so the recognizer worker needs 'unsafe-eval'; Chromium applies a
+ *  dedicated worker's own response policy (and a blob: worker it starts inherits it), so the page's policy
+ *  stays without it. The worker reaches only its own origin. */
+export const WORKER_CSP = [
+  "default-src 'none'",
+  "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+].join('; ');
+
 export interface SimServerOptions {
   assistant: Assistant;
   /** 0 picks a free port. */
@@ -43,10 +57,16 @@ export interface SimServerOptions {
   token?: string;
   /** Where the server's failures are logged (main/core/log.ts); default: nowhere. */
   log?: Logger;
+  /** An installed voice model's archive by manifest id (`/models/voice/<id>.tar.gz`), or null. */
+  voiceModelFile?: (id: string) => string | null;
+  /** Speech for pages with no voice of their own (`/speech?lang=&text=`): default espeak-ng; null turns it off. */
+  speech?: SpeechSynthesizer | null;
 }
 
 /** `/media/tracks/<id>`: a track by its library id. Only ids are taken, never paths. */
 const TRACK_URL = /^\/media\/tracks\/([1-9]\d{0,9})(?:\?.*)?$/;
+/** `/models/voice/<id>.tar.gz`: a voice model by its manifest id. */
+const VOICE_MODEL_URL = /^\/models\/voice\/([a-z0-9][a-z0-9._-]{0,99})\.tar\.gz(?:\?.*)?$/;
 
 export interface SimServer {
   /** The page, with the run's token: the link to open. */
@@ -76,14 +96,15 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
   // Another program on this machine, or a web page in the driver's browser, must not drive the car: the
   // socket (and the media) answer only whoever has the link this run printed.
   const token = options.token ?? process.env.KEMUDI_SIM_TOKEN ?? randomBytes(18).toString('base64url');
+  const speech = options.speech === undefined ? createEspeak({ log: options.log?.child('speech') }) : options.speech;
   const serveStatic =
     options.rendererDir && existsSync(options.rendererDir)
       ? sirv(options.rendererDir, {
           dev: false,
           etag: true,
           single: true,
-          setHeaders: (res) => {
-            res.setHeader('Content-Security-Policy', SIM_CSP);
+          setHeaders: (res, pathname) => {
+            res.setHeader('Content-Security-Policy', isEvalWorker(pathname) ? WORKER_CSP : SIM_CSP);
             res.setHeader('X-Content-Type-Options', 'nosniff');
             res.setHeader('Referrer-Policy', 'no-referrer');
             res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
@@ -98,6 +119,35 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
     }
     if (req.url === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    if (req.url?.startsWith('/speech?') || req.url === '/speech') {
+      if (!tokenMatches(req.url, token)) {
+        res.writeHead(401).end();
+        return;
+      }
+      const params = new URL(req.url, 'http://127.0.0.1').searchParams;
+      void speechReply(params, speech).then((reply) => {
+        res.writeHead(reply.status, reply.headers).end(req.method === 'HEAD' ? undefined : reply.body);
+      });
+      return;
+    }
+    if (req.url?.startsWith('/models/')) {
+      if (!tokenMatches(req.url, token)) {
+        res.writeHead(401).end();
+        return;
+      }
+      // Not the page (which the static handler would send for any unknown path): a 404 means "not installed".
+      const id = VOICE_MODEL_URL.exec(req.url)?.[1];
+      const file = id ? (options.voiceModelFile?.(id) ?? null) : null;
+      if (!file) {
+        res.writeHead(404).end();
+        return;
+      }
+      send(req, file, { dotfiles: 'allow', etag: true, lastModified: true, cacheControl: false })
+        .on('error', (error: { status?: number }) => res.writeHead(error.status ?? 500).end())
+        .on('headers', (response: ServerResponse) => response.setHeader('X-Content-Type-Options', 'nosniff'))
+        .pipe(res);
       return;
     }
     const track = req.url?.match(TRACK_URL);

@@ -62,6 +62,8 @@ interface Segment {
     writeWav(wav, all, phrase.rate);
 
     sim = createSimulatedAssistant({ database: ':memory:' });
+    // No wake word here: the microphone (and the file it plays) opens only when Talk is tapped.
+    sim.voice.update({ wakeEngine: 'off' });
     const handle = sim.assistant.handle.bind(sim.assistant);
     sim.assistant.handle = (command) => {
       handled.push(command);

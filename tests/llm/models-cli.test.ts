@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkGgufHeader, chooseDefault, findModel, loadManifest, manifestPath, noModelMessage, type Manifest } from '../../main/llm/models.js';
+import { checkGgufHeader, chooseDefault, findModel, isLlm, loadManifest, manifestPath, noModelMessage, type Manifest } from '../../main/llm/models.js';
 import { exitCode, spawnKemudi } from '../support/cli.js';
 import { fakeGguf, FileServer } from './file-server.js';
 
@@ -92,11 +92,13 @@ describe('the manifest', () => {
     const loaded = loadManifest(manifestPath({}));
     expect(loaded.ok).toBe(true);
     if (!loaded.ok) return;
-    for (const model of loaded.value.models) {
+    // The voice models (kind "voice") are checked in tests/llm/voice-models.test.ts.
+    const llms = loaded.value.models.filter(isLlm);
+    for (const model of llms) {
       expect(model.url).toMatch(/^https:\/\/huggingface\.co\/(Qwen|ggml-org)\/[^/]+-GGUF\/resolve\/main\//);
       expect(model.url.endsWith(`/${model.file}`)).toBe(true);
     }
-    expect(loaded.value.models.map((m) => m.id)).toEqual(['qwen2.5-0.5b-instruct-q4_k_m', 'qwen2.5-1.5b-instruct-q4_k_m', 'qwen3-0.6b-q8_0', 'qwen3-1.7b-q4_k_m']);
+    expect(llms.map((m) => m.id)).toEqual(['qwen2.5-0.5b-instruct-q4_k_m', 'qwen2.5-1.5b-instruct-q4_k_m', 'qwen3-0.6b-q8_0', 'qwen3-1.7b-q4_k_m']);
   });
 
   it('names the file and the field when it does not check', () => {

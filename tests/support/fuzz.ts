@@ -142,6 +142,16 @@ const COMMANDS: Record<CommandType, fc.Arbitrary<Record<string, unknown>>> = {
   hangup: bare('hangup'),
   'media.ended': fc.record({ type: fc.constant('media.ended'), id: optionalId, trackId: fc.oneof(fc.integer({ min: -5, max: 1_000_000 }), oddNumber) }, { requiredKeys: ['type', 'trackId'] }),
   spoken: bare('spoken'),
+  'voice.settings': fc.record({
+    type: fc.constant('voice.settings'),
+    id: optionalId,
+    settings: fc.record({
+      wakeEngine: fc.constantFrom('auto', 'openwakeword', 'vosk', 'off', 'siri'),
+      wakeKeyword: fc.constantFrom('hey_jarvis', 'alexa', 'hey_kemudi', '../x'),
+      wakePhrases: fc.record({ en: fc.oneof(fc.constantFrom('hey kemudi', 'ok car', ''), nastyText(70)), zh: fc.constantFrom('你好 kemudi', '你好') }, { requiredKeys: [] }),
+      sensitivity: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), oddNumber),
+    }, { requiredKeys: [] }),
+  }, { requiredKeys: ['type', 'settings'] }),
   'sim.set': fc.record({ type: fc.constant('sim.set'), id: optionalId, signals: fc.dictionary(fc.oneof(fc.constantFrom(...Object.keys(SIGNALS)), nastyKey), signalValue, { maxKeys: 3 }) }, { requiredKeys: ['type', 'signals'] }),
   'sim.reset': bare('sim.reset'),
   'sim.drive': fc.record({ type: fc.constant('sim.drive'), id: optionalId, speed: fc.oneof(fc.double({ min: 0, max: 250, noNaN: true }), oddNumber) }, { requiredKeys: ['type', 'speed'] }),

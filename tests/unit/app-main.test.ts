@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Event } from '../../common/contract.js';
 import { rendererDir } from '../../main/core/paths.js';
-import { APP_CSP, pageUrl } from '../../main/app/security.js';
+import { APP_CSP, APP_WORKER_CSP, pageUrl } from '../../main/app/security.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -141,6 +141,10 @@ describe('Electron main process (fake Electron, real core)', () => {
     let headers: Record<string, string[]> = {};
     fake.hooks.headersReceived!({ url: page, responseHeaders: { 'X-Other': ['1'] } }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
     expect(headers).toEqual({ 'X-Other': ['1'], 'Content-Security-Policy': [APP_CSP] });
+    // Worker scripts get their own policy (vosk-browser's glue needs 'unsafe-eval'; the page never does).
+    const worker = new URL('workers/recognizer-worker-x1.js', page).href;
+    fake.hooks.headersReceived!({ url: worker, responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders));
+    expect(headers).toEqual({ 'Content-Security-Policy': [APP_WORKER_CSP] });
   });
 
   it('the microphone is granted to our window only', () => {
@@ -204,6 +208,23 @@ describe('Electron main process (fake Electron, real core)', () => {
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.slice(4, 12));
     expect(respond({ url, headers: new Headers({ range: `bytes=${bytes.length}-` }) }).status).toBe(416);
     expect(respond({ url: 'kemudi-media://tracks/999999', headers: new Headers() }).status).toBe(404);
+  });
+
+  it('serves speech from espeak-ng through kemudi-media://speech, for languages the page has no voice for', async () => {
+    const url = `kemudi-media://speech?lang=id&text=${encodeURIComponent('Lampu jauh dinyalakan.')}`;
+    let cancelled: unknown;
+    fake.hooks.beforeRequest!({ url }, (response: { cancel: boolean }) => (cancelled = response.cancel));
+    expect(cancelled).toBe(false);
+    const respond = fake.hooks['protocol:kemudi-media'] as (r: { url: string; headers: Headers }) => Response | Promise<Response>;
+    const answer = await respond({ url, headers: new Headers() });
+    // Without espeak-ng on this machine, a clear 503 (tests/unit/speech-espeak.test.ts covers both cases).
+    if (answer.status === 503) expect(await answer.text()).toMatch(/espeak-ng/);
+    else {
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('audio/wav');
+      expect(new TextDecoder().decode(new Uint8Array(await answer.arrayBuffer()).slice(0, 4))).toBe('RIFF');
+    }
+    expect((await respond({ url: 'kemudi-media://speech?lang=xx&text=Hi', headers: new Headers() })).status).toBe(400);
   });
 
   it('kemudi:command from anywhere else is refused with a typed error', async () => {

@@ -13,6 +13,7 @@ describe('contract: commands', () => {
     { type: 'media.ended', trackId: 3 },
     { type: 'spoken' },
     { type: 'spoken', id: 'r1' },
+    { type: 'voice.settings', settings: { sensitivity: 0.7 } },
     { type: 'sim.set', signals: { 'Vehicle.Speed': 90, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' } },
     { type: 'sim.reset' },
     { type: 'sim.drive', speed: 80 },

@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useRef, useState } from 'preact/hooks';
 import { LANGS, type Lang } from '../../../common/contract.js';
 import type { Store } from '../state/store.js';
 import { typingNotice } from '../state/ui.js';
 import { MicButton } from './MicButton.js';
 import { SpeechToggle } from './SpeechToggle.js';
-import { startCapture, type Capture } from '../voice/capture.js';
+import { VoiceStatusLine } from './VoiceStatusLine.js';
 import { usePushToTalk } from '../voice/push-to-talk.js';
 
 export const LANG_NAMES: Record<Lang, string> = { en: 'English', id: 'Bahasa Indonesia', zh: '中文' };
@@ -19,35 +19,13 @@ export function Composer({ store }: { store: Store }) {
   const allowed = store.typingAllowed.value;
   const notice = typingNotice(store.kind, store.ui.value.state?.restrictions);
   const placeholder = allowed ? 'Type what you would say' : 'Tap Talk to speak instead';
-  const listening = store.ui.value.state?.dialogue === 'listening';
-  // The speech segments the capture found this session: shown to the simulator's tests only (a data attribute).
-  const [segments, setSegments] = useState<{ startMs: number; endMs: number; reason: string; samples: number }[]>([]);
-  const capture = useRef<Promise<Capture | null> | null>(null);
-
-  // The microphone is open while Kemudi listens (tap-to-talk, push-to-talk or a spoken follow-up).
-  useEffect(() => {
-    if (!listening || typeof navigator === 'undefined' || !navigator.mediaDevices) return;
-    const started = startCapture({
-      onEvent: (event) => {
-        if (event.type === 'speech-end') setSegments((list) => [...list, { startMs: event.startMs, endMs: event.endMs, reason: event.reason, samples: event.audio.length }]);
-      },
-    }).catch((error: unknown) => {
-      console.warn('kemudi: no microphone', error);
-      return null;
-    });
-    capture.current = started;
-    return () => {
-      capture.current = null;
-      void started.then((c) => c?.stop());
-    };
-  }, [listening]);
+  const voice = store.voice;
+  const inputRef = useRef<HTMLInputElement>(null);
 
   const press = useCallback(() => {
     if (store.ui.value.state?.dialogue !== 'listening') void store.send({ type: 'wake' });
   }, [store]);
-  const release = useCallback(() => {
-    void capture.current?.then((c) => c?.finish());
-  }, []);
+  const release = useCallback(() => voice?.finish(), [voice]);
   usePushToTalk(press, release);
 
   const submit = async (event: SubmitEvent) => {
@@ -62,7 +40,7 @@ export function Composer({ store }: { store: Store }) {
   };
 
   return (
-    <footer class="composer" data-testid="composer" {...(store.kind === 'websocket' ? { 'data-speech-segments': JSON.stringify(segments) } : {})}>
+    <footer class="composer" data-testid="composer" {...(store.kind === 'websocket' && voice ? { 'data-speech-segments': JSON.stringify(voice.segments.value) } : {})}>
       <MicButton store={store} />
       <SpeechToggle store={store} langNames={LANG_NAMES} />
       <div class="composer-main">
@@ -71,6 +49,7 @@ export function Composer({ store }: { store: Store }) {
             Type what you would say
           </label>
           <input
+            ref={inputRef}
             id="utterance"
             class="utterance"
             type="text"
@@ -105,6 +84,7 @@ export function Composer({ store }: { store: Store }) {
             Send
           </button>
         </form>
+        {voice && <VoiceStatusLine status={voice.status.value} onType={() => inputRef.current?.focus()} typingAllowed={allowed} />}
         {notice === 'locked' && (
           <p class="typing-disabled" data-testid="typing-disabled" role="status">
             Typing is disabled while driving

@@ -5,6 +5,7 @@ import type { Result } from '../../../common/result.js';
 import type { ConnectionStatus, Transport, TransportKind } from '../transport/types.js';
 import { createSpeaker } from '../voice/speaker.js';
 import type { SpeechOutput } from '../voice/speech.js';
+import type { VoiceInput, VoiceInputContext } from '../voice/voice-input.js';
 import { dismissNotice, initialUi, notify, reduce, typingAllowed, type UiState } from './ui.js';
 
 /** Long enough to read a sentence, short enough not to linger over the road view. */
@@ -27,6 +28,8 @@ export interface Store {
   /** Speech output: muted or not (kept across restarts), and a language found to have no voice, said once
    *  for a while. Absent when the store was made without a speech output. */
   readonly speech: SpeechControls | null;
+  /** The microphone, wake word and recognizer; absent when the store was made without voice input. */
+  readonly voice: VoiceInput | null;
   dispose(): void;
 }
 
@@ -48,6 +51,8 @@ export interface StoreOptions {
   speech?: SpeechOutput;
   /** Where the mute setting is kept (the page's localStorage). */
   storage?: KeyValueStorage | null;
+  /** Makes the voice input (voice/voice-input.ts) once the store's signals exist. */
+  voice?: (context: VoiceInputContext) => VoiceInput;
 }
 
 export const SPEECH_MUTED_KEY = 'kemudi.speech.muted';
@@ -124,6 +129,9 @@ export function createStore(transport: Transport, options: StoreOptions = {}): S
     return result;
   };
 
+  const showNotice = (code: string, message: string): void => update(notify(ui.value, code, message));
+  const voice = options.voice ? options.voice({ send, ui, lang, notify: showNotice }) : null;
+
   return {
     kind: transport.kind,
     ui,
@@ -136,7 +144,8 @@ export function createStore(transport: Transport, options: StoreOptions = {}): S
       return send({ type: 'utterance', text, source: 'text', ...(chosen ? { lang: chosen } : {}) });
     },
     send,
-    notify: (code, message) => update(notify(ui.value, code, message)),
+    notify: showNotice,
+    voice,
     mediaUrl: (trackId) => transport.mediaUrl(trackId),
     speech: speaker
       ? {
@@ -150,6 +159,7 @@ export function createStore(transport: Transport, options: StoreOptions = {}): S
         }
       : null,
     dispose() {
+      voice?.dispose();
       speaker?.dispose();
       offEvent();
       offStatus();

@@ -1,6 +1,6 @@
 // What the screen shows, as a pure reduction of contract events. No DOM and no signals here,
 // so the unit tests run it in plain Node.
-import type { CallEvent, Card, Event as KemudiEvent, Lang, LlmEvent, MapRoadsEvent, MediaEvent, NavEvent, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot } from '../../../common/contract.js';
+import type { CallEvent, Card, Event as KemudiEvent, Lang, LlmEvent, MapRoadsEvent, MediaEvent, NavEvent, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot, VoiceEvent } from '../../../common/contract.js';
 import type { SignalPath } from '../../../common/vss.js';
 import type { TransportKind } from '../transport/types.js';
 
@@ -33,6 +33,8 @@ export interface UiState {
   /** The roads around the car and the route being followed, for the map. */
   roads: MapRoadsEvent | null;
   nav: NavEvent | null;
+  /** Wake-word settings and the speech-recognition models installed. */
+  voice: VoiceEvent | null;
   nextId: number;
 }
 
@@ -40,7 +42,7 @@ export interface UiState {
 export const MAX_TURNS = 50;
 
 export function initialUi(): UiState {
-  return { state: null, turns: [], interim: null, notice: null, sim: null, call: null, llm: null, media: null, roads: null, nav: null, nextId: 1 };
+  return { state: null, turns: [], interim: null, notice: null, sim: null, call: null, llm: null, media: null, roads: null, nav: null, voice: null, nextId: 1 };
 }
 
 function addTurn(ui: UiState, turn: Turn): UiState {
@@ -77,6 +79,8 @@ export function reduce(ui: UiState, event: KemudiEvent): UiState {
       return { ...ui, roads: event };
     case 'nav':
       return { ...ui, nav: event };
+    case 'voice':
+      return { ...ui, voice: event };
   }
 }
 
