@@ -50,6 +50,8 @@ export const SIGNALS = {
   'Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed': num('percent', 0, 100, true),
   'Vehicle.Cabin.HVAC.Station.Row1.Passenger.FanSpeed': num('percent', 0, 100, true),
   'Vehicle.Cabin.HVAC.IsFrontDefrosterActive': bool(true),
+  'Vehicle.Cabin.HVAC.IsRearDefrosterActive': bool(true),
+  'Vehicle.Cabin.HVAC.IsAirConditioningActive': bool(true),
   'Vehicle.Cabin.HVAC.AmbientAirTemperature': num('celsius', -40, 80),
   'Vehicle.Exterior.AirTemperature': num('celsius', -40, 60),
   'Vehicle.Cabin.Door.Row1.DriverSide.IsLocked': bool(true),
@@ -109,3 +111,32 @@ export function checkSignalValue(path: SignalPath, value: unknown): string | nul
         : `${path} takes one of ${spec.values.join(', ')}`;
   }
 }
+
+// ---- Groups of signals the core and the screens both read ----
+
+/** The doors' locks, front to back. */
+export const DOOR_LOCK_SIGNALS: readonly SignalPath[] = [
+  'Vehicle.Cabin.Door.Row1.DriverSide.IsLocked',
+  'Vehicle.Cabin.Door.Row1.PassengerSide.IsLocked',
+  'Vehicle.Cabin.Door.Row2.DriverSide.IsLocked',
+  'Vehicle.Cabin.Door.Row2.PassengerSide.IsLocked',
+];
+
+/** The windows by the names the intents use (0 closed, 100 fully open). */
+export const WINDOW_SIGNALS = {
+  driver: 'Vehicle.Cabin.Door.Row1.DriverSide.Window.Position',
+  passenger: 'Vehicle.Cabin.Door.Row1.PassengerSide.Window.Position',
+  rear_left: 'Vehicle.Cabin.Door.Row2.DriverSide.Window.Position',
+  rear_right: 'Vehicle.Cabin.Door.Row2.PassengerSide.Window.Position',
+} as const satisfies Record<string, SignalPath>;
+
+/** The tires' pressures (kPa). */
+export const TIRE_SIGNALS = {
+  front_left: 'Vehicle.Chassis.Axle.Row1.Wheel.Left.Tire.Pressure',
+  front_right: 'Vehicle.Chassis.Axle.Row1.Wheel.Right.Tire.Pressure',
+  rear_left: 'Vehicle.Chassis.Axle.Row2.Wheel.Left.Tire.Pressure',
+  rear_right: 'Vehicle.Chassis.Axle.Row2.Wheel.Right.Tire.Pressure',
+} as const satisfies Record<string, SignalPath>;
+
+/** Below this (kPa) a tire is low; typical cold pressure for cars is 220–250 kPa. */
+export const LOW_TIRE_KPA = 200;

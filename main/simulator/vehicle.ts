@@ -37,6 +37,8 @@ const BATTERY_KWH_PER_100KM = 16;
 /** °C per second the HVAC moves the cabin toward the set-point: slow with the fan off, ~0.5 °C per 10 s at a middling fan. */
 const CABIN_RATE_BASE = 0.03;
 const CABIN_RATE_PER_FAN_PERCENT = 0.0005;
+/** With the A/C compressor running, cooling toward a lower set-point goes this many times faster. */
+const AC_COOLING_FACTOR = 2;
 
 /** Upshift points of a six-speed automatic in D, km/h. */
 const UPSHIFT_KMH = [15, 30, 50, 70, 90];
@@ -47,6 +49,7 @@ const CURRENT_GEAR: SignalPath = 'Vehicle.Powertrain.Transmission.CurrentGear';
 const CABIN: SignalPath = 'Vehicle.Cabin.HVAC.AmbientAirTemperature';
 const SET_POINT: SignalPath = 'Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature';
 const FANS: SignalPath[] = ['Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed', 'Vehicle.Cabin.HVAC.Station.Row1.Passenger.FanSpeed'];
+const AIR_CONDITIONING: SignalPath = 'Vehicle.Cabin.HVAC.IsAirConditioningActive';
 const FUEL: SignalPath = 'Vehicle.Powertrain.FuelSystem.RelativeLevel';
 const BATTERY: SignalPath = 'Vehicle.Powertrain.TractionBattery.StateOfCharge.Current';
 const RANGE: SignalPath = 'Vehicle.Powertrain.Range';
@@ -103,6 +106,8 @@ const DEFAULTS: Record<SignalPath, SignalValue> = {
   'Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed': 30,
   'Vehicle.Cabin.HVAC.Station.Row1.Passenger.FanSpeed': 30,
   'Vehicle.Cabin.HVAC.IsFrontDefrosterActive': false,
+  'Vehicle.Cabin.HVAC.IsRearDefrosterActive': false,
+  'Vehicle.Cabin.HVAC.IsAirConditioningActive': false,
   'Vehicle.Cabin.HVAC.AmbientAirTemperature': 21,
   'Vehicle.Exterior.AirTemperature': 28,
   'Vehicle.Cabin.Door.Row1.DriverSide.IsLocked': true,
@@ -380,8 +385,9 @@ export class SimulatedVehicle implements VehicleBus {
     if (typeof setPoint === 'number' && setPoint !== this.cabinC) {
       const fans = FANS.map((path) => this.signals[path]).filter((v): v is number => typeof v === 'number');
       const fan = fans.length ? fans.reduce((a, b) => a + b, 0) / fans.length : 0;
-      const change = (CABIN_RATE_BASE + CABIN_RATE_PER_FAN_PERCENT * fan) * seconds;
       const gapC = setPoint - this.cabinC;
+      const boost = gapC < 0 && this.signals[AIR_CONDITIONING] === true ? AC_COOLING_FACTOR : 1;
+      const change = (CABIN_RATE_BASE + CABIN_RATE_PER_FAN_PERCENT * fan) * boost * seconds;
       this.cabinC += Math.sign(gapC) * Math.min(Math.abs(gapC), change);
     }
 

@@ -44,6 +44,8 @@ describe('the starting car', () => {
       [CABIN]: 21,
       'Vehicle.Cabin.HVAC.Station.Row1.Passenger.FanSpeed': 30,
       'Vehicle.Cabin.HVAC.IsFrontDefrosterActive': false,
+      'Vehicle.Cabin.HVAC.IsRearDefrosterActive': false,
+      'Vehicle.Cabin.HVAC.IsAirConditioningActive': false,
       'Vehicle.Chassis.Axle.Row2.Wheel.Right.Tire.Pressure': 230,
       'Vehicle.Cabin.Door.Row2.PassengerSide.Window.Position': 0,
       'Vehicle.Body.Lights.Beam.High.IsOn': false,
@@ -216,6 +218,16 @@ describe('cabin temperature', () => {
       return 34 - num(car, CABIN);
     };
     expect(dropAfterAMinute(100)).toBeGreaterThan(dropAfterAMinute(0) * 1.5);
+  });
+
+  it('cools faster with the A/C on, and warms no faster for it', () => {
+    const changeAfterAMinute = (from: number, ac: boolean): number => {
+      const car = new SimulatedVehicle({ [CABIN]: from, 'Vehicle.Cabin.HVAC.IsAirConditioningActive': ac });
+      car.advance(60_000);
+      return Math.abs(from - num(car, CABIN));
+    };
+    expect(changeAfterAMinute(34, true)).toBeGreaterThan(changeAfterAMinute(34, false) * 1.5);
+    expect(changeAfterAMinute(10, true)).toBe(changeAfterAMinute(10, false));
   });
 });
 

@@ -30,6 +30,11 @@ const TABLE: [string, Slots, Expect, Expect, Expect][] = [
   ['vehicle.climate_set', { temperature: 22, unit: 'celsius', side: 'both' }, 'allow', 'allow', 'allow'],
   ['vehicle.climate_adjust', { direction: 'up', side: 'both' }, 'allow', 'allow', 'allow'],
   ['vehicle.fan', { action: 'up' }, 'allow', 'allow', 'allow'],
+  // Defrosting is a safety aid (a fogged windscreen is the hazard): never held back while moving.
+  ['vehicle.defrost', { state: 'on', target: 'front' }, 'allow', 'allow', 'allow'],
+  ['vehicle.defrost', { state: 'off', target: 'both' }, 'allow', 'allow', 'allow'],
+  ['vehicle.ac', { state: 'on' }, 'allow', 'allow', 'allow'],
+  ['vehicle.ac', { state: 'off' }, 'allow', 'allow', 'allow'],
   ['vehicle.window', { action: 'open', window: 'all' }, 'allow', 'allow', 'confirm:window_wide_fast'],
   ['vehicle.window', { action: 'open', window: 'driver', amount: 20 }, 'allow', 'allow', 'allow'],
   ['vehicle.window', { action: 'open', window: 'driver', amount: 80 }, 'allow', 'allow', 'confirm:window_wide_fast'],

@@ -24,6 +24,9 @@ const FAN = 'Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed';
 const DRIVER_WINDOW = 'Vehicle.Cabin.Door.Row1.DriverSide.Window.Position';
 const REAR_RIGHT_WINDOW = 'Vehicle.Cabin.Door.Row2.PassengerSide.Window.Position';
 const DRIVER_LOCK = 'Vehicle.Cabin.Door.Row1.DriverSide.IsLocked';
+const FRONT_DEFROST = 'Vehicle.Cabin.HVAC.IsFrontDefrosterActive';
+const REAR_DEFROST = 'Vehicle.Cabin.HVAC.IsRearDefrosterActive';
+const AIR_CONDITIONING = 'Vehicle.Cabin.HVAC.IsAirConditioningActive';
 const moving = { 'Vehicle.Speed': 50, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' } as const;
 
 describe('climate', () => {
@@ -67,6 +70,69 @@ describe('climate', () => {
   ] as const)('"%s" raises the fan one step', async (text, lang, fan, say) => {
     const r = await turn(text, lang);
     expect([r.get(FAN), r.say]).toEqual([fan, say]);
+  });
+});
+
+describe('defrost and air conditioning', () => {
+  it.each([
+    ['turn on the defroster', 'en', 'Windscreen defroster on.'],
+    ['nyalakan defroster kaca depan', 'id', 'Penghilang embun kaca depan dinyalakan.'],
+    ['打开前挡除雾', 'zh', '前挡除雾已打开。'],
+  ] as const)('"%s" switches on the front defroster only, also while moving', async (text, lang, say) => {
+    for (const start of [{}, moving]) {
+      const r = await turn(text, lang, start);
+      expect([r.get(FRONT_DEFROST), r.get(REAR_DEFROST), r.say, r.trace?.intent, r.trace?.policy]).toEqual([true, false, say, 'vehicle.defrost', 'allow']);
+    }
+  });
+
+  it.each([
+    ["I can't see out of the windscreen", 'en', true, false],
+    ['the windows are fogging up', 'en', true, true],
+    ['the back window is fogged up', 'en', false, true],
+    ['kaca belakang berembun', 'id', false, true],
+    ['车窗起雾了', 'zh', true, true],
+  ] as const)('"%s" is a request to defrost', async (text, lang, front, rear) => {
+    const r = await turn(text, lang, moving);
+    expect([r.trace?.intent, r.get(FRONT_DEFROST), r.get(REAR_DEFROST)]).toEqual(['vehicle.defrost', front, rear]);
+  });
+
+  it.each([
+    ['turn off the rear defroster', 'en', 'Rear window defroster off.'],
+    ['matikan defroster kaca belakang', 'id', 'Penghilang embun kaca belakang dimatikan.'],
+    ['关闭后窗加热', 'zh', '后挡除雾已关闭。'],
+  ] as const)('"%s" switches the rear defroster off and leaves the front on', async (text, lang, say) => {
+    const r = await turn(text, lang, { [FRONT_DEFROST]: true, [REAR_DEFROST]: true });
+    expect([r.get(FRONT_DEFROST), r.get(REAR_DEFROST), r.say]).toEqual([true, false, say]);
+  });
+
+  it('says the defroster is already on rather than pretending to switch it', async () => {
+    const r = await turn('turn on the defroster', 'en', { [FRONT_DEFROST]: true });
+    expect([r.say, r.trace?.actions]).toEqual(['Windscreen defroster already on.', []]);
+  });
+
+  it.each([
+    ['turn on the ac', 'en', 'Air conditioning on.'],
+    ['nyalakan ac', 'id', 'AC dinyalakan.'],
+    ['打开空调', 'zh', '空调制冷已打开。'],
+  ] as const)('"%s" switches the A/C on, also while moving, and leaves the fan alone', async (text, lang, say) => {
+    for (const start of [{}, moving]) {
+      const r = await turn(text, lang, start);
+      expect([r.get(AIR_CONDITIONING), r.get(FAN), r.say, r.trace?.intent, r.trace?.policy]).toEqual([true, 30, say, 'vehicle.ac', 'allow']);
+    }
+  });
+
+  it.each([
+    ['turn off the air conditioning', 'en', 'Air conditioning off.'],
+    ['matikan ac', 'id', 'AC dimatikan.'],
+    ['关掉空调', 'zh', '空调制冷已关闭。'],
+  ] as const)('"%s" switches the A/C off', async (text, lang, say) => {
+    const r = await turn(text, lang, { [AIR_CONDITIONING]: true });
+    expect([r.get(AIR_CONDITIONING), r.say]).toEqual([false, say]);
+  });
+
+  it('says the A/C is already off', async () => {
+    const r = await turn('ac off', 'en');
+    expect([r.say, r.trace?.actions]).toEqual(['The air conditioning is already off.', []]);
   });
 });
 

@@ -61,6 +61,8 @@ export const LLM_CONFIRMS = new Set([
   'vehicle.climate_set',
   'vehicle.climate_adjust',
   'vehicle.fan',
+  'vehicle.defrost',
+  'vehicle.ac',
   'vehicle.window',
   'vehicle.lights',
   'vehicle.lock',

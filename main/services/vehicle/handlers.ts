@@ -2,7 +2,7 @@
 // Handlers trust the policy to have been asked already; they still check the car's own limits
 // (temperature range, a window already closed) and answer with what the car really did.
 import type { Slots } from '../../../common/contract.js';
-import { SIGNALS, type SignalPath, type SignalValue } from '../../../common/vss.js';
+import { DOOR_LOCK_SIGNALS, LOW_TIRE_KPA, SIGNALS, TIRE_SIGNALS, WINDOW_SIGNALS, type SignalPath, type SignalValue } from '../../../common/vss.js';
 import type { HandlerOutcome, IntentHandler, Speech, VehicleBus } from '../../core/ports.js';
 
 /** Actuates or throws: a refused actuation is a bug or a broken car, reported as an internal error. */
@@ -39,6 +39,38 @@ export const lights: IntentHandler = (slots, { vehicle }): HandlerOutcome => {
   if (beam === 'low' && !on) set(vehicle, actions, BEAM_SIGNAL.high, false);
   set(vehicle, actions, path, on);
   return { say: { key: on ? 'vehicle.lights.on' : 'vehicle.lights.off', params }, actions };
+};
+
+// ---- defrost and air conditioning ----
+
+const DEFROSTERS = {
+  front: 'Vehicle.Cabin.HVAC.IsFrontDefrosterActive',
+  rear: 'Vehicle.Cabin.HVAC.IsRearDefrosterActive',
+} as const satisfies Record<string, SignalPath>;
+type DefrostTarget = 'front' | 'rear' | 'both';
+
+/** Front (the windscreen) unless the driver said rear or both: a fogged windscreen is what drivers mean. */
+const defrostTargetOf = (slots: Slots): DefrostTarget => (slots.target === 'rear' || slots.target === 'both' ? slots.target : 'front');
+
+export const defrost: IntentHandler = (slots, { vehicle }): HandlerOutcome => {
+  const target = defrostTargetOf(slots);
+  const on = slots.state !== 'off';
+  const paths = target === 'both' ? [DEFROSTERS.front, DEFROSTERS.rear] : [DEFROSTERS[target]];
+  const params = { target: { ref: `vehicle.defrost.name.${target}` } };
+  const actions: string[] = [];
+  for (const path of paths) set(vehicle, actions, path, on);
+  if (actions.length === 0) return { say: { key: on ? 'vehicle.defrost.already_on' : 'vehicle.defrost.already_off', params }, actions };
+  return { say: { key: on ? 'vehicle.defrost.on' : 'vehicle.defrost.off', params }, actions };
+};
+
+const AIR_CONDITIONING: SignalPath = 'Vehicle.Cabin.HVAC.IsAirConditioningActive';
+
+export const airConditioning: IntentHandler = (slots, { vehicle }): HandlerOutcome => {
+  const on = slots.state !== 'off';
+  const actions: string[] = [];
+  set(vehicle, actions, AIR_CONDITIONING, on);
+  if (actions.length === 0) return { say: { key: on ? 'vehicle.ac.already_on' : 'vehicle.ac.already_off' }, actions };
+  return { say: { key: on ? 'vehicle.ac.on' : 'vehicle.ac.off' }, actions };
 };
 
 // ---- climate ----
@@ -130,12 +162,7 @@ export const fan: IntentHandler = (slots, { vehicle }): HandlerOutcome => {
 
 // ---- windows and locks ----
 
-const WINDOWS = {
-  driver: 'Vehicle.Cabin.Door.Row1.DriverSide.Window.Position',
-  passenger: 'Vehicle.Cabin.Door.Row1.PassengerSide.Window.Position',
-  rear_left: 'Vehicle.Cabin.Door.Row2.DriverSide.Window.Position',
-  rear_right: 'Vehicle.Cabin.Door.Row2.PassengerSide.Window.Position',
-} as const satisfies Record<string, SignalPath>;
+const WINDOWS = WINDOW_SIGNALS;
 const WINDOW_GROUPS: Record<string, (keyof typeof WINDOWS)[]> = {
   driver: ['driver'],
   passenger: ['passenger'],
@@ -159,12 +186,7 @@ export const window: IntentHandler = (slots, { vehicle }): HandlerOutcome => {
   return { say: { key, params }, actions };
 };
 
-const DOOR_LOCKS: SignalPath[] = [
-  'Vehicle.Cabin.Door.Row1.DriverSide.IsLocked',
-  'Vehicle.Cabin.Door.Row1.PassengerSide.IsLocked',
-  'Vehicle.Cabin.Door.Row2.DriverSide.IsLocked',
-  'Vehicle.Cabin.Door.Row2.PassengerSide.IsLocked',
-];
+const DOOR_LOCKS = DOOR_LOCK_SIGNALS;
 
 export const lock: IntentHandler = (slots, { vehicle }): HandlerOutcome => {
   const locked = slots.action !== 'unlock';
@@ -176,14 +198,7 @@ export const lock: IntentHandler = (slots, { vehicle }): HandlerOutcome => {
 
 // ---- status ----
 
-const TIRES = {
-  front_left: 'Vehicle.Chassis.Axle.Row1.Wheel.Left.Tire.Pressure',
-  front_right: 'Vehicle.Chassis.Axle.Row1.Wheel.Right.Tire.Pressure',
-  rear_left: 'Vehicle.Chassis.Axle.Row2.Wheel.Left.Tire.Pressure',
-  rear_right: 'Vehicle.Chassis.Axle.Row2.Wheel.Right.Tire.Pressure',
-} as const satisfies Record<string, SignalPath>;
-/** Below this (kPa) a tire is reported as low; typical cold pressure for cars is 220–250 kPa. */
-const LOW_TIRE_KPA = 200;
+const TIRES = TIRE_SIGNALS;
 
 function energy(vehicle: VehicleBus): Speech[] {
   const fuel = num(vehicle, 'Vehicle.Powertrain.FuelSystem.RelativeLevel');
@@ -259,6 +274,8 @@ export const vehicleHandlers: Record<string, IntentHandler> = {
   'vehicle.climate_set': climateSet,
   'vehicle.climate_adjust': climateAdjust,
   'vehicle.fan': fan,
+  'vehicle.defrost': defrost,
+  'vehicle.ac': airConditioning,
   'vehicle.window': window,
   'vehicle.lock': lock,
   'vehicle.status': status,
