@@ -79,6 +79,15 @@ export const MediaEndedCommand = z.strictObject({ type: z.literal('media.ended')
 export const SpokenCommand = z.strictObject({ type: z.literal('spoken'), id });
 /** The voice settings (wake-word engine, keyword, phrases, sensitivity) the driver changed; kept across restarts. */
 export const VoiceSettingsCommand = z.strictObject({ type: z.literal('voice.settings'), id, settings: VoiceSettingsPatch });
+/** A model's manifest id (models/manifest.json): lowercase letters, digits, . _ -; never a path. */
+export const MODEL_ID = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+export const ModelId = z.string().max(100).regex(MODEL_ID, 'a model id from the manifest, such as qwen2.5-0.5b-instruct-q4_k_m');
+/** Download a model of the manifest (the Settings screen's button): progress and the outcome come as `models`
+ *  events; one already installed or already downloading is left as it is. `id` is the request's id, as in every
+ *  command; `model` names the model. Not a turn: handled at once. */
+export const ModelsPullCommand = z.strictObject({ type: z.literal('models.pull'), id, model: ModelId });
+/** Stop a model's download; the part downloaded so far is kept, so the next pull resumes it. */
+export const ModelsCancelCommand = z.strictObject({ type: z.literal('models.cancel'), id, model: ModelId });
 /** Simulator only: set vehicle signals directly (speed, gear, …). */
 export const SimSetCommand = z.strictObject({ type: z.literal('sim.set'), id, signals: signalPatch });
 /** Simulator only: back to the starting vehicle. */
@@ -118,6 +127,31 @@ export const SimScenarioCommand = z.strictObject({
   name: ScenarioFileName.optional(),
 });
 
+// ---- Lists for the touch screens (saved and recent places, POI categories, messages, contacts, calls) ----
+export const LIST_KINDS = ['places.saved', 'places.recent', 'places.search', 'poi.categories', 'messages', 'contacts.favourites', 'calls.recent'] as const;
+export const ListKind = z.enum(LIST_KINDS);
+export type ListKind = z.infer<typeof ListKind>;
+/** The most items one list carries (the parked screen's longest list); moving, the policy's maxListItems. */
+export const MAX_LIST_ITEMS = 50;
+/** The longest search a screen may type (the geocoder takes no more). */
+export const MAX_LIST_QUERY_CHARS = 200;
+/** Asks for a list; answered at once (not a turn) by a `list` event to every screen, with this command's id
+ *  as `requestId`. `query` is for `places.search` only, where it is required. Searching needs the keyboard:
+ *  refused (`not_allowed`) while the car moves. */
+export const ListCommand = z
+  .strictObject({
+    type: z.literal('list'),
+    id,
+    what: ListKind,
+    query: z.string().trim().min(1).max(MAX_LIST_QUERY_CHARS).optional(),
+    /** The language names are given in (place names, where the map has them); default: the core's. */
+    lang: Lang.optional(),
+  })
+  .superRefine((command, ctx) => {
+    if (command.what === 'places.search' && command.query === undefined) ctx.addIssue({ code: 'custom', message: 'places.search needs a query', path: ['query'] });
+    if (command.what !== 'places.search' && command.query !== undefined) ctx.addIssue({ code: 'custom', message: 'only places.search takes a query', path: ['query'] });
+  });
+
 export const Command = z.discriminatedUnion('type', [
   UtteranceCommand,
   IntentCommand,
@@ -128,12 +162,15 @@ export const Command = z.discriminatedUnion('type', [
   MediaEndedCommand,
   SpokenCommand,
   VoiceSettingsCommand,
+  ModelsPullCommand,
+  ModelsCancelCommand,
   SimSetCommand,
   SimResetCommand,
   SimDriveCommand,
   SimParkCommand,
   SimScenarioCommand,
   SimMessageCommand,
+  ListCommand,
 ]);
 export type Command = z.infer<typeof Command>;
 export type CommandType = Command['type'];
@@ -340,7 +377,135 @@ export const VoiceEvent = z.strictObject({
 });
 export type VoiceEvent = z.infer<typeof VoiceEvent>;
 
-export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent, CallEvent, LlmEvent, MediaEvent, MapRoadsEvent, NavEvent, VoiceEvent]);
+export const MODEL_KINDS = ['llm', 'voice'] as const;
+export const MODEL_DOWNLOAD_STATES = ['downloading', 'verifying', 'failed', 'cancelled', 'done'] as const;
+/** Why a download failed (main/llm/download.ts's codes, and `internal` for a bug on our side). */
+export const MODEL_DOWNLOAD_ERROR_CODES = ['no_network', 'disk_full', 'checksum_mismatch', 'size_mismatch', 'http_error', 'cancelled', 'bad_model', 'io_error', 'internal'] as const;
+/** A model's download in progress or its last outcome (until the next pull). `verifying`: every byte is in and
+ *  the file is being checked (size, sha256, GGUF header) or converted (a voice model's archive). */
+export const ModelDownload = z.strictObject({
+  state: z.enum(MODEL_DOWNLOAD_STATES),
+  receivedBytes: z.number().int().min(0),
+  totalBytes: z.number().int().min(0).nullable(),
+  error: z.strictObject({ code: z.enum(MODEL_DOWNLOAD_ERROR_CODES), message: z.string().max(500) }).optional(),
+});
+export type ModelDownload = z.infer<typeof ModelDownload>;
+/** One model of the manifest, as the Settings screen lists it. `bytes`: the download's size when known (the
+ *  manifest's, else the one recorded on the first download). `recommended`: the language model this machine's
+ *  memory suits best. */
+export const ModelInfo = z.strictObject({
+  id: ModelId,
+  name: z.string().max(200),
+  kind: z.enum(MODEL_KINDS),
+  lang: Lang.optional(),
+  bytes: z.number().int().positive().nullable(),
+  installed: z.boolean(),
+  recommended: z.boolean().optional(),
+  download: ModelDownload.nullable(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+/** The models Kemudi knows and their state. Sent on connect and on every change (download progress at most
+ *  about four times a second per model). */
+export const ModelsEvent = z.strictObject({
+  type: z.literal('models'),
+  models: z.array(ModelInfo).max(50),
+});
+export type ModelsEvent = z.infer<typeof ModelsEvent>;
+
+const listText = z.string().max(2000);
+const listName = z.string().max(300);
+const listNumber = z.string().max(32);
+const epochMs = z.number().int().min(0);
+/** A place to drive to: a saved one (home, work), a recent destination, or a search result. Touch sends
+ *  `navigation.navigate` with its name (a saved place: its label). */
+export const ListPlace = z.strictObject({
+  type: z.literal('place'),
+  /** Stable within its list, for the screen's keys: `saved:home`, `recent:43.7384,7.4246`, `map:123`. */
+  id: z.string().min(1).max(100),
+  name: listName,
+  /** A saved place's label ('home', 'work', …). */
+  label: z.string().max(100).optional(),
+  kind: z.enum(['street', 'poi', 'address', 'saved', 'recent']),
+  category: z.string().regex(/^[a-z_]{1,32}$/).optional(),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  /** From the car, when its position is known. */
+  distanceM: z.number().min(0).optional(),
+});
+/** A POI category (the `category` slot of navigation.find_poi), with its name in each language. */
+export const ListCategory = z.strictObject({
+  type: z.literal('category'),
+  id: z.string().regex(/^[a-z_]{1,32}$/),
+  label: z.strictObject({ en: z.string().max(100), id: z.string().max(100), zh: z.string().max(100) }),
+});
+/** A conversation: who, its newest message, how many are unread. `text` is absent while the car moves
+ *  (messages are read aloud then, never shown: the policy's rule for messaging.read). */
+export const ListThread = z.strictObject({
+  type: z.literal('thread'),
+  id: z.number().int().positive(),
+  /** Absent for a number not in the address book. */
+  contactName: listName.optional(),
+  number: listNumber,
+  text: listText.optional(),
+  /** Whether the newest message came in or went out. */
+  direction: z.enum(['in', 'out']),
+  unread: z.number().int().min(0),
+  at: epochMs,
+});
+/** An address-book entry with a number to call or text. */
+export const ListContact = z.strictObject({
+  type: z.literal('contact'),
+  id: z.number().int().positive(),
+  name: listName,
+  number: listNumber,
+});
+/** A call in the call log, newest first. `durationS` is null for a call not ended. */
+export const ListCall = z.strictObject({
+  type: z.literal('call'),
+  id: z.number().int().positive(),
+  /** Absent for a number not in the address book. */
+  name: listName.optional(),
+  number: listNumber,
+  direction: z.enum(['outgoing', 'incoming', 'missed']),
+  at: epochMs,
+  durationS: z.number().int().min(0).nullable(),
+});
+export const ListItem = z.discriminatedUnion('type', [ListPlace, ListCategory, ListThread, ListContact, ListCall]);
+export type ListItem = z.infer<typeof ListItem>;
+/** Which item type each list holds. */
+export const LIST_ITEM_TYPE: Readonly<Record<ListKind, ListItem['type']>> = {
+  'places.saved': 'place',
+  'places.recent': 'place',
+  'places.search': 'place',
+  'poi.categories': 'category',
+  messages: 'thread',
+  'contacts.favourites': 'contact',
+  'calls.recent': 'call',
+};
+/** A list for a touch screen, as the UX restrictions of the moment allow: while moving at most
+ *  maxListItems items (`truncated`, `total` the real count), texts cut to maxChars, message text absent.
+ *  Sent to every screen: in answer to `list` (with its id as `requestId`), when messages arrive or are read,
+ *  and again when the car starts or stops moving for each list a screen asked for. */
+export const ListEvent = z
+  .strictObject({
+    type: z.literal('list'),
+    what: ListKind,
+    query: z.string().max(MAX_LIST_QUERY_CHARS).optional(),
+    items: z.array(ListItem).max(MAX_LIST_ITEMS),
+    total: z.number().int().min(0),
+    truncated: z.boolean(),
+    requestId: z.string().min(1).max(64).optional(),
+  })
+  .superRefine((event, ctx) => {
+    const expected = LIST_ITEM_TYPE[event.what];
+    event.items.forEach((item, i) => {
+      if (item.type !== expected) ctx.addIssue({ code: 'custom', message: `${event.what} holds ${expected} items, not ${item.type}`, path: ['items', i, 'type'] });
+    });
+    if (event.total < event.items.length) ctx.addIssue({ code: 'custom', message: 'total is less than the items sent', path: ['total'] });
+  });
+export type ListEvent = z.infer<typeof ListEvent>;
+
+export const Event = z.discriminatedUnion('type', [StateEvent, TranscriptEvent, ResponseEvent, ErrorEvent, SimEvent, CallEvent, LlmEvent, MediaEvent, MapRoadsEvent, NavEvent, VoiceEvent, ModelsEvent, ListEvent]);
 export type Event = z.infer<typeof Event>;
 export type StateEvent = z.infer<typeof StateEvent>;
 export type ResponseEvent = z.infer<typeof ResponseEvent>;

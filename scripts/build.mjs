@@ -38,5 +38,13 @@ if (!nodeOnly && existsSync(at('renderer/index.html'))) {
   // The wake word's wasm and models, served from our origin (scripts/wakeword-assets.mjs).
   const { copyWakewordAssets } = await import('./wakeword-assets.mjs');
   copyWakewordAssets(root);
+  // The size budget (scripts/bundle-budget.mjs): over it, the build fails.
+  const { measure, report } = await import('./bundle-budget.mjs');
+  const sizes = measure(at('dist/renderer'));
+  if (sizes.missing.length > 0 || sizes.rows.some((row) => !row.ok)) {
+    console.error(`kemudi: the renderer is over its size budget:\n${report(sizes)}`);
+    process.exit(1);
+  }
+  if (process.env.KEMUDI_BUILD_SIZES === '1') console.log(report(sizes));
 }
 console.log(`kemudi: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

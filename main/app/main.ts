@@ -6,6 +6,7 @@ import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { createSimulatedAssistant, loadKnowledge, type SimulatedAssistant, type SimulatedAssistantOptions } from '../core/compose.js';
 import { LlmService } from '../llm/index.js';
 import { installedVoiceModels, voiceModelFiles } from '../llm/models.js';
+import { ModelService } from '../llm/model-service.js';
 import { logCrashes, openProcessLog, type Logger, type RootLogger } from '../core/log.js';
 import { logLlmStatus } from '../core/log-wiring.js';
 import { rendererDir } from '../core/paths.js';
@@ -70,7 +71,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(start, (error: unknown) => fail(`Electron did not start: ${String(error)}`));
 }
 
-function openCore(log: Logger): { core: SimulatedAssistant; llm: LlmService } | null {
+function openCore(log: Logger): { core: SimulatedAssistant; llm: LlmService; models: ModelService } | null {
   // better-sqlite3 is built for Node's ABI; Electron needs its own build. scripts/start.mjs makes one and
   // names it in KEMUDI_SQLITE_BINDING.
   const binding = process.env.KEMUDI_SQLITE_BINDING;
@@ -85,8 +86,13 @@ function openCore(log: Logger): { core: SimulatedAssistant; llm: LlmService } | 
       llmLog(state, detail);
       core.assistant.setLlmStatus(state, detail);
     });
-    const core = createSimulatedAssistant({ ...options, knowledge, fallback: llm, generator: () => llm.generator(), realtime: true, log, voiceModels: () => installedVoiceModels() });
-    return { core, llm };
+    // The Settings screen's models and downloads; a language model downloaded there opens at once when none is.
+    const models = new ModelService();
+    models.onInstalled((model) => {
+      if (model.kind === 'llm') void llm.startIfIdle();
+    });
+    const core = createSimulatedAssistant({ ...options, knowledge, fallback: llm, generator: () => llm.generator(), realtime: true, log, voiceModels: () => installedVoiceModels(), models });
+    return { core, llm, models };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     fail(
@@ -104,8 +110,10 @@ function start(): void {
   const stopCrashLog = logCrashes(processLog);
   const opened = openCore(processLog);
   if (!opened) return;
-  const { core, llm } = opened;
+  const { core, llm, models } = opened;
   app.on('will-quit', () => {
+    // Downloads stop; their parts are kept, so the next pull resumes them.
+    void models.close();
     void llm.close();
     core.close();
     processLog.info('app.quit');

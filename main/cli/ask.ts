@@ -2,7 +2,7 @@
 // framed by the vehicle's signals before the first turn and after the last.
 // With --scenario the timeline runs on the simulated clock to its end: each step is a "scenario" line,
 // each `say` a turn whose events follow it; turns given as arguments come after the scenario.
-import type { Lang } from '../../common/contract.js';
+import type { Event, Lang } from '../../common/contract.js';
 import { GEARS, type Gear, type VehicleSignals } from '../../common/vss.js';
 import { createSimulatedAssistant, loadKnowledge, type Knowledge, type SimulatedAssistant } from '../core/compose.js';
 import { LlmService } from '../llm/index.js';
@@ -20,9 +20,16 @@ const write = (value: unknown): void => {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 };
 
+/** What the touch screens keep for themselves (their lists, the models, the voice settings) is not a turn's
+ *  outcome: left out, so the lines scripts read stay as they were. */
+const SCREEN_ONLY: ReadonlySet<Event['type']> = new Set(['list', 'models', 'voice']);
+const writeEvent = (event: Event): void => {
+  if (!SCREEN_ONLY.has(event.type)) write(event);
+};
+
 /** One turn, printing the events it causes (and only those: physics between turns is not a turn's). */
 async function turn(sim: SimulatedAssistant, text: string, lang: Lang | undefined): Promise<void> {
-  const off = sim.assistant.on(write);
+  const off = sim.assistant.on(writeEvent);
   try {
     await sim.assistant.handle({ type: 'utterance', text, source: 'text', ...(lang ? { lang } : {}) });
   } finally {
@@ -90,7 +97,7 @@ async function runScenario(file: string, options: AskOptions, lang: Lang | undef
       onSay: (text, saidIn) => turn(sim, text, saidIn ?? lang),
       // An incoming message is offered to the driver ("New message from Sari. Read it?"); its events print.
       onMessage: async (message) => {
-        const off = sim.assistant.on(write);
+        const off = sim.assistant.on(writeEvent);
         try {
           await sim.assistant.incoming(message.from, message.text, message.lang ?? lang ?? 'en');
         } finally {

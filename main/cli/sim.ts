@@ -7,6 +7,7 @@ import { logCrashes, openProcessLog } from '../core/log.js';
 import { logLlmStatus } from '../core/log-wiring.js';
 import { LlmService } from '../llm/index.js';
 import { installedVoiceModels, voiceModelFiles } from '../llm/models.js';
+import { ModelService } from '../llm/model-service.js';
 import { rendererDir } from '../core/paths.js';
 import { formatTime, type ScenarioMessage } from '../simulator/scenario.js';
 import { startSimServer } from '../simulator/server.js';
@@ -47,6 +48,12 @@ export async function runSim(options: SimOptions): Promise<number> {
     llmLog(state, detail);
     sim.assistant.setLlmStatus(state, detail);
   });
+  // The Settings screen's models and downloads (into <data dir>/models/); a language model downloaded there is
+  // opened at once when none is.
+  const models = new ModelService();
+  models.onInstalled((model) => {
+    if (model.kind === 'llm') void llm.startIfIdle();
+  });
   // The same lines for the --scenario file and for scenarios started from the simulator panel.
   const sim = createSimulatedAssistant({
     knowledge,
@@ -55,6 +62,7 @@ export async function runSim(options: SimOptions): Promise<number> {
     realtime: true,
     log,
     voiceModels: () => installedVoiceModels(),
+    models,
     ...(scenario ? { start: scenario.start, powertrain: scenario.powertrain } : {}),
     scenarioHooks: {
       onMessage: (message) => write(messageLine(message)),
@@ -87,6 +95,7 @@ export async function runSim(options: SimOptions): Promise<number> {
   }
   await stopped;
   await server.close();
+  await models.close();
   await llm.close();
   sim.close();
   log.child('sim').info('sim.stopped');

@@ -2,7 +2,7 @@
 // dialogue machine (dialogue/machine.ts), which runs NLU → policy → handler → response; this host
 // turns its snapshots and what it says into contract events, and keeps the history.
 import { type Actor, type ActorOptions, type AnyActorLogic, createActor, waitFor } from 'xstate';
-import type { CallEvent, Command, DialogueState, Event, Lang, LlmEvent, MapRoadsEvent, MediaEvent, NavEvent, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
+import type { CallEvent, Command, ListKind, DialogueState, Event, Lang, LlmEvent, MapRoadsEvent, MediaEvent, NavEvent, SimEvent, SimScenarioAction, SimulatorCommand, StateEvent } from '../../common/contract.js';
 import { err, ok, type Result } from '../../common/result.js';
 import type { VehicleSignals } from '../../common/vss.js';
 import type { IntentCatalog } from '../nlu/catalog.js';
@@ -11,6 +11,8 @@ import { provideDialogue } from './dialogue/actors.js';
 import type { DialogueEmitted, DialogueTimings, Resolve } from './dialogue/machine.js';
 import type { IntentHandler, Nlu, Policy, Responses, Speech, VehicleBus } from './ports.js';
 import type { VoiceControls } from '../services/voice/settings.js';
+import type { ListSource } from '../services/lists.js';
+import type { ModelControls } from '../llm/model-service.js';
 
 /** Simulator-only controls, present only when the core runs with the simulated car. The panel's controls
  *  are optional so a bare simulator (set and reset) still works; what it lacks is refused. */
@@ -71,6 +73,10 @@ export interface AssistantDeps {
   media?: MediaControls;
   map?: MapControls;
   voice?: VoiceControls;
+  /** The touch screens' lists (places, POI categories, messages, contacts, calls); without it `list` is refused. */
+  lists?: ListSource;
+  /** The models and their downloads (the Settings screen); without it `models.*` commands are refused. */
+  models?: ModelControls;
 }
 
 export type EventListener = (event: Event) => void;
@@ -129,6 +135,11 @@ export class Assistant {
   private readonly unsubscribeMedia: () => void;
   private readonly unsubscribeMap: () => void;
   private readonly unsubscribeVoice: () => void;
+  private readonly unsubscribeLists: () => void;
+  /** The last list of each kind a screen asked for, sent again when the car starts or stops moving. */
+  private readonly listsAsked = new Map<ListKind, { query?: string; lang?: Lang }>();
+  private listsMoving: boolean;
+  private readonly unsubscribeModels: () => void;
   private readonly now: () => number;
   private llm: LlmEvent | null = null;
   /** The conversation so far (heard and answered), replayed to a page that (re)connects: a reloaded or
@@ -172,6 +183,9 @@ export class Assistant {
     this.unsubscribeMedia = deps.media?.onChange((event) => this.emit(event)) ?? (() => undefined);
     this.unsubscribeMap = deps.map?.onChange((event) => this.emit(event)) ?? (() => undefined);
     this.unsubscribeVoice = deps.voice?.onChange((event) => this.emit(event)) ?? (() => undefined);
+    this.listsMoving = deps.policy.restrictions(deps.vehicle.snapshot()).moving;
+    this.unsubscribeLists = deps.lists ? this.watchLists(deps.lists) : () => undefined;
+    this.unsubscribeModels = deps.models?.onChange((event) => this.emit(event)) ?? (() => undefined);
   }
 
   on(listener: EventListener): () => void {
@@ -196,6 +210,7 @@ export class Assistant {
       ...(this.deps.map ? [this.deps.map.roads(), this.deps.map.nav()].filter((e): e is MapRoadsEvent | NavEvent => e !== null) : []),
       ...(this.llm ? [this.llm] : []),
       ...(this.deps.voice ? [this.deps.voice.snapshot()] : []),
+      ...(this.deps.models ? [this.deps.models.snapshot()] : []),
       // Answers already said are shown again, not said again.
       ...this.conversation.map((event) => (event.type === 'response' ? { ...event, replayed: true } : event)),
     ];
@@ -222,6 +237,10 @@ export class Assistant {
     if (command.type === 'spoken') return Promise.resolve(this.spokenNow());
     // A setting, not a turn: it takes effect at once, whatever the dialogue is doing.
     if (command.type === 'voice.settings') return Promise.resolve(this.voiceSettings(command));
+    // Not a turn: a screen shows a list, answered at once.
+    if (command.type === 'list') return Promise.resolve(this.list(command));
+    // Downloads run in the background; their progress comes as `models` events.
+    if (command.type === 'models.pull' || command.type === 'models.cancel') return Promise.resolve(this.modelCommand(command));
     const run = this.queue.then(() => this.process(command));
     this.queue = run.catch(() => undefined);
     return run;
@@ -236,6 +255,69 @@ export class Assistant {
     if (!this.deps.voice) return this.refuse('not_allowed', 'this core has no voice settings', command.id);
     this.deps.voice.update(command.settings);
     return ok(undefined);
+  }
+
+  private modelCommand(command: Extract<Command, { type: 'models.pull' | 'models.cancel' }>): Result<void> {
+    const models = this.deps.models;
+    if (!models) return this.refuse('not_allowed', 'this core cannot download models', command.id);
+    const result = command.type === 'models.pull' ? models.pull(command.model) : models.cancel(command.model);
+    return result.ok ? result : this.refuse(result.error.code, result.error.message, command.id);
+  }
+
+  /** Answers a `list` command with a `list` event to every screen, as the UX restrictions allow now. */
+  private list(command: Extract<Command, { type: 'list' }>): Result<void> {
+    if (!this.deps.lists) return this.refuse('not_allowed', 'this core has no lists', command.id);
+    const request = { ...(command.query !== undefined ? { query: command.query } : {}), ...(command.lang ? { lang: command.lang } : {}) };
+    const sent = this.sendList(command.what, request, command.id);
+    if (!sent.ok) return this.refuse(sent.error.code, sent.error.message, command.id);
+    this.listsAsked.set(command.what, request);
+    return sent;
+  }
+
+  private sendList(what: ListKind, request: { query?: string; lang?: Lang }, requestId?: string): Result<void> {
+    const lists = this.deps.lists;
+    if (!lists) return err('not_allowed', 'this core has no lists');
+    const restrictions = this.deps.policy.restrictions(this.deps.vehicle.snapshot());
+    const lang = request.lang ?? this.actor.getSnapshot().context.lang;
+    let payload: ReturnType<ListSource['list']>;
+    try {
+      payload = lists.list({ what, lang, ...(request.query !== undefined ? { query: request.query } : {}) }, restrictions);
+    } catch (error) {
+      // A list that cannot be read (a storage bug) must not break the turn that changed it, nor throw here.
+      return err('internal', `the ${what} list could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!payload.ok) return payload;
+    this.emit({ type: 'list', ...payload.value, ...(requestId !== undefined ? { requestId } : {}) });
+    return ok(undefined);
+  }
+
+  /** Lists follow what changes them: new or read messages are pushed to every screen; lists a screen asked
+   *  for are sent again when their content changes and when the car starts or stops moving (a long list
+   *  shrinks as the car pulls away). A search is dropped once moving: it needs the keyboard. */
+  private watchLists(lists: ListSource): () => void {
+    const offChange = lists.onChange((what) => {
+      const asked = this.listsAsked.get(what);
+      if (!asked && what !== 'messages') return;
+      const sent = this.sendList(what, asked ?? {});
+      if (!sent.ok && sent.error.code === 'internal') this.emit({ type: 'error', code: 'internal', message: sent.error.message });
+    });
+    const offVehicle = this.deps.vehicle.subscribe(() => {
+      const moving = this.deps.policy.restrictions(this.deps.vehicle.snapshot()).moving;
+      if (moving === this.listsMoving) return;
+      this.listsMoving = moving;
+      for (const [what, asked] of [...this.listsAsked]) {
+        if (moving && what === 'places.search') {
+          this.listsAsked.delete(what);
+          continue;
+        }
+        const sent = this.sendList(what, asked);
+        if (!sent.ok && sent.error.code === 'internal') this.emit({ type: 'error', code: 'internal', message: sent.error.message });
+      }
+    });
+    return () => {
+      offChange();
+      offVehicle();
+    };
   }
 
   private mediaEnded(trackId: number, id: string | undefined): Result<void> {
@@ -272,6 +354,8 @@ export class Assistant {
     this.unsubscribePhone();
     this.unsubscribeMedia();
     this.unsubscribeVoice();
+    this.unsubscribeLists();
+    this.unsubscribeModels();
     this.unsubscribeMap();
     this.listeners.clear();
   }
@@ -319,6 +403,11 @@ export class Assistant {
         return this.spokenNow();
       case 'voice.settings':
         return this.voiceSettings(command);
+      case 'list':
+        return this.list(command);
+      case 'models.pull':
+      case 'models.cancel':
+        return this.modelCommand(command);
       case 'hangup': {
         const result = this.deps.phone ? this.deps.phone.hangUp() : err('not_allowed', 'there is no phone');
         if (!result.ok) return this.refuse(result.error.code, result.error.message, command.id);

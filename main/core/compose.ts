@@ -27,6 +27,8 @@ import { ContactStore } from '../storage/contacts.js';
 import { MediaLibrary, type Track } from '../storage/media.js';
 import { ensureSampleMusic } from '../simulator/sample-music.js';
 import { MessageStore } from '../storage/messages.js';
+import { CallLogStore } from '../storage/calls.js';
+import { createListSource } from '../services/lists.js';
 import { importVcardFile } from '../storage/vcard.js';
 import { SimulatorController, type ScenarioHooks } from '../simulator/controller.js';
 import { SimulatedVehicle } from '../simulator/vehicle.js';
@@ -35,6 +37,7 @@ import { HistoryStore } from '../storage/history.js';
 import { Lang, type CallEvent, type MediaTrack, type VoiceModelInfo } from '../../common/contract.js';
 import type { Generator } from '../llm/generation.js';
 import { suggestedModel } from '../llm/models.js';
+import type { ModelService } from '../llm/model-service.js';
 import { err, ok } from '../../common/result.js';
 import { Assistant, type AssistantDeps, type PhoneControls } from './assistant.js';
 import type { IntentFallback, Nlu } from './ports.js';
@@ -110,6 +113,9 @@ export interface SimulatedAssistantOptions {
   /** Where turns, errors, the outbox's states and the sample map's import are logged (main/core/log.ts).
    *  Default: nowhere; the shells pass the process's log. */
   log?: Logger;
+  /** The models and their downloads for the Settings screen (the `models` event, `models.pull`/`cancel`);
+   *  a voice model it installs reaches the `voice` event at once. Default: none (the commands are refused). */
+  models?: ModelService;
 }
 
 /** Headless: answers take no time to say, and a turn ends back in idle. */
@@ -298,6 +304,21 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     say: (text, lang): Promise<unknown> => assistant.handle({ type: 'utterance', text, source: 'text', ...(lang ? { lang } : {}) }),
   });
   const voice = createVoiceSettings({ settings, models: options.voiceModels ?? (() => []) });
+  // The touch screens' lists, and what changes them: messages arriving, read or sent; calls ending.
+  const lists = createListSource({
+    maps,
+    contacts,
+    messages,
+    calls: new CallLogStore(db),
+    near: () => navigation.position(),
+    categoryLabel: (category, lang) => knowledge.responses.render(lang, { key: `navigation.category.${category}` }),
+    changes: [
+      (listener) => messages.onChange(() => listener('messages')),
+      (listener) => phone.onReceive(() => listener('messages')),
+      (listener) => outbox.onChange((item) => item.state === 'queued' && listener('messages')),
+      (listener) => phone.onCall((call) => call.state === 'ended' && listener('calls.recent')),
+    ],
+  });
   const assistant = new Assistant({
     catalog: knowledge.catalog,
     nlu: options.nlu ?? (options.fallback ? knowledge.nlu.withFallback(options.fallback) : knowledge.nlu),
@@ -312,9 +333,11 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     },
     media: player,
     voice,
+    ...(options.models ? { models: options.models } : {}),
     map: { roads: () => navigation.mapEvent(), nav: () => navigation.navEvent(), onChange: (listener) => navigation.onChange(listener) },
     resolve: contactResolver(contacts),
     phone: phoneControls(phone, contacts),
+    lists,
     responses: knowledge.responses,
     history: new HistoryStore(db),
     simulator,
@@ -339,7 +362,15 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
       })
     : Promise.resolve();
   // A voice model pulled (`kemudi models pull`) while the app runs reaches the screen within seconds.
-  const watchModels = options.realtime ? setInterval(() => voice.refresh(), 10_000) : null;
+  const stopModels = options.models?.onInstalled((model) => {
+      if (model.kind === 'voice') voice.refresh();
+    }) ?? (() => undefined);
+  const watchModels = options.realtime
+    ? setInterval(() => {
+        voice.refresh();
+        options.models?.refresh();
+      }, 10_000)
+    : null;
   watchModels?.unref();
   if (options.realtime) {
     // The live simulator shows a map from the start.
@@ -367,6 +398,7 @@ export function createSimulatedAssistant(options: SimulatedAssistantOptions = {}
     close() {
       closed = true;
       if (watchModels) clearInterval(watchModels);
+      stopModels();
       for (const off of unlog) off();
       stopIndexing.abort();
       stopTicking();

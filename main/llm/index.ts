@@ -78,6 +78,7 @@ export type LlmStatusListener = (state: 'off' | 'loading' | 'ready' | 'failed', 
 export class LlmService {
   private llm: Llm | null = null;
   private closed = false;
+  private starting: Promise<void> | null = null;
 
   constructor(
     private readonly catalog: IntentCatalog,
@@ -85,8 +86,24 @@ export class LlmService {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  /** Opens the engine, loads the model and evaluates the tool prompt; reports each step. Never throws. */
-  async start(): Promise<void> {
+  /** Opens the engine, loads the model and evaluates the tool prompt; reports each step. Never throws.
+   *  A call while one is under way shares it. */
+  start(): Promise<void> {
+    return (this.starting ??= this.open().finally(() => {
+      this.starting = null;
+    }));
+  }
+
+  /** After a language model was installed while running (the Settings screen's download): opens it when no
+   *  engine is open or opening. An engine already open is kept; the new model is used after a restart. */
+  startIfIdle(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    // One opening now may have looked before the file was there: look again once it ends.
+    if (this.starting) return this.starting.then(() => (this.llm || this.closed ? undefined : this.start()));
+    return this.llm ? Promise.resolve() : this.start();
+  }
+
+  private async open(): Promise<void> {
     const opened = await openLlm(this.catalog, this.env, {
       onEvent: (event) => {
         if (event.type === 'crashed') this.onStatus('loading', `restarting after a crash: ${event.message}`);

@@ -44,6 +44,17 @@ export interface OutgoingMessage {
   outboxId: number;
 }
 
+/** A conversation as a list shows it: its newest message and how many of its messages are unread. */
+export interface Thread {
+  id: number;
+  number: string;
+  contactId: number | null;
+  direction: Direction;
+  body: string;
+  at: number;
+  unread: number;
+}
+
 export interface RecentQuery {
   limit: number;
   contactId?: number;
@@ -80,6 +91,9 @@ export class MessageStore {
   private readonly markReadStmt;
   private readonly unreadStmt;
   private readonly markReadMany;
+  private readonly threadsStmt;
+  private readonly threadCountStmt;
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly db: Db) {
     this.findConversationStmt = db.prepare('SELECT id, number, contact_id FROM conversations WHERE number = ?');
@@ -104,6 +118,15 @@ export class MessageStore {
     this.unreadStmt = db.prepare(
       'SELECT count(*) AS n FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.read = 0 AND (@contactId IS NULL OR c.contact_id = @contactId)',
     );
+    // The newest message of each conversation (the highest id among those at its latest time).
+    this.threadsStmt = db.prepare(
+      `SELECT c.id, c.number, c.contact_id, m.direction, m.body, m.at,
+              (SELECT count(*) FROM messages u WHERE u.conversation_id = c.id AND u.read = 0) AS unread
+         FROM conversations c
+         JOIN messages m ON m.id = (SELECT x.id FROM messages x WHERE x.conversation_id = c.id ORDER BY x.at DESC, x.id DESC LIMIT 1)
+        ORDER BY m.at DESC, m.id DESC LIMIT ?`,
+    );
+    this.threadCountStmt = db.prepare('SELECT count(*) AS n FROM conversations c WHERE EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id)');
     this.markReadMany = db.transaction((ids: readonly number[]) => ids.reduce((changed, id) => changed + this.markReadStmt.run(id).changes, 0));
   }
 
@@ -129,7 +152,7 @@ export class MessageStore {
 
   /** Stores a message that arrived, unread, in its number's conversation. */
   recordIncoming(message: IncomingMessage): Message {
-    return this.db.transaction(() => {
+    const recorded = this.db.transaction(() => {
       const conversation = this.conversation(message.number, message.contactId);
       const { id } = this.insertMessageStmt.get({
         conversationId: conversation.id,
@@ -142,6 +165,8 @@ export class MessageStore {
       }) as { id: number };
       return this.get(id) as Message;
     })();
+    this.changed();
+    return recorded;
   }
 
   /** For the outbox, inside its own transaction: the driver's message, read already, tied to its outbox row. */
@@ -171,7 +196,27 @@ export class MessageStore {
 
   /** Marks messages read; returns how many were unread. */
   markRead(ids: number | readonly number[]): number {
-    return this.markReadMany(typeof ids === 'number' ? [ids] : ids);
+    const changed = this.markReadMany(typeof ids === 'number' ? [ids] : ids);
+    if (changed > 0) this.changed();
+    return changed;
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Conversations with at least one message, the latest first, at most limit; and how many there are. */
+  threads(limit: number): { threads: Thread[]; total: number } {
+    const rows = this.threadsStmt.all(Math.max(0, Math.floor(limit))) as { id: number; number: string; contact_id: number | null; direction: Direction; body: string; at: number; unread: number }[];
+    const { n } = this.threadCountStmt.get() as { n: number };
+    return { threads: rows.map((r) => ({ id: r.id, number: r.number, contactId: r.contact_id, direction: r.direction, body: r.body, at: r.at, unread: r.unread })), total: n };
+  }
+
+  /** Told when this store records a message or marks some read (not when another instance over the same
+   *  database does: the simulated phone reports what it delivers itself). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   unreadCount(contactId?: number): number {

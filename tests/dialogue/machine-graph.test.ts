@@ -280,6 +280,7 @@ function expectedStep(timings: DialogueTimings, before: Snap, event: DialogueEve
         case 'listening':
         case 'understanding':
         case 'followUp':
+        case 'confirming': // a yes/no question lapses: the driver wants to say something else
           return { value: 'listening', emitted };
         case 'clarifying':
           say(`ask.${head?.intent}.${c.asking}`);

@@ -221,8 +221,14 @@ describe('fuzz: the simulator WebSocket', () => {
       const from = probe.events.length;
       probe.send({ data: '{"type":"cancel"}', binary: false });
       probe.send({ data: '{"type":"wake","id":"wake"}', binary: false });
-      await probe.next(from, (e) => e.type === 'state' && e.dialogue === 'listening', 'a state event after wake');
+      await probe.next(from, (e) => e.type === 'state' && e.dialogue === 'listening', 'a state event after wake').catch((error: unknown) => {
+        throw new Error(`DEBUG probe=${probes.indexOf(probe)} ${String(error)} machine=${JSON.stringify(sim.assistant.dialogueSnapshot().value)} after=${JSON.stringify(probe.events.slice(from).map((e) => (e.type === 'state' ? e.dialogue : e.type === 'response' ? e.text : e.type)))} before=${JSON.stringify(probe.events.slice(from - 6, from).map((e) => (e.type === 'state' ? e.dialogue : e.type === 'response' ? e.text : e.type)))}`);
+      });
+      // Back to idle before the next connection's wake: frames on different sockets may be read in any order,
+      // and a wake that finds Kemudi already listening changes nothing to report.
+      const listening = probe.events.length;
       probe.send({ data: '{"type":"cancel"}', binary: false });
+      await probe.next(listening, (e) => e.type === 'state' && e.dialogue === 'idle', 'idle after the last cancel');
     }
     expect((await fetch(new URL('/healthz', server.url))).status).toBe(200);
   }, 120_000);

@@ -101,3 +101,31 @@ describe('MessageStore', () => {
     expect(store.get(a.id)?.read).toBe(true);
   });
 });
+
+describe('MessageStore: threads for the messages list', () => {
+  it('gives each conversation its newest message and unread count, latest first, and tells about changes', () => {
+    const db = openDatabase(':memory:');
+    const store = new MessageStore(db);
+    let changes = 0;
+    store.onChange(() => changes++);
+    const a = store.recordIncoming({ number: '+6281', body: 'one', at: 1 });
+    store.recordIncoming({ number: '+6281', body: 'two', at: 3 });
+    store.recordIncoming({ number: '+6282', body: 'other', at: 2 });
+    store.conversation('+6283');
+    expect(changes).toBe(3);
+    expect(store.threads(10)).toEqual({
+      total: 2,
+      threads: [
+        { id: a.conversationId, number: '+6281', contactId: null, direction: 'in', body: 'two', at: 3, unread: 2 },
+        { id: expect.any(Number), number: '+6282', contactId: null, direction: 'in', body: 'other', at: 2, unread: 1 },
+      ],
+    });
+    expect(store.threads(1).threads).toHaveLength(1);
+    store.markRead(a.id);
+    expect(changes).toBe(4);
+    store.markRead(a.id);
+    expect(changes).toBe(4);
+    expect(store.threads(1).threads[0]?.unread).toBe(1);
+    db.close();
+  });
+});

@@ -1,7 +1,7 @@
 // Inputs for the fuzz tests (tests/fuzz): text no driver types but a transport can carry, and commands of
 // the contract with one thing wrong. Every run uses one seed, so a failure replays the same way.
 import fc from 'fast-check';
-import { type CommandType, LANGS, MAX_MESSAGE_CHARS, MAX_UTTERANCE_CHARS } from '../../common/contract.js';
+import { type CommandType, LANGS, LIST_KINDS, MAX_LIST_QUERY_CHARS, MAX_MESSAGE_CHARS, MAX_UTTERANCE_CHARS } from '../../common/contract.js';
 import { SIGNALS } from '../../common/vss.js';
 
 /** Change it to explore other inputs; fast-check prints the seed and path of any failure to replay. */
@@ -123,6 +123,11 @@ const scenarioName = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_-]{0,20}\.ya?ml$/),
   nastyText(30),
 );
+const modelId = fc.oneof(
+  fc.constantFrom('qwen2.5-0.5b-instruct-q4_k_m', 'vosk-model-small-en-us-0.15', 'no-such-model', '../models/x', 'Qwen', '.hidden', 'a/b', '', 'x'.repeat(101)),
+  fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,30}$/),
+  nastyText(30),
+);
 const bare = (type: CommandType) => fc.record({ type: fc.constant(type), id: optionalId }, { requiredKeys: ['type'] });
 
 /** One command of each type, its fields drawn at random: mostly valid, not always. Typed by CommandType, so a
@@ -152,6 +157,8 @@ const COMMANDS: Record<CommandType, fc.Arbitrary<Record<string, unknown>>> = {
       sensitivity: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), oddNumber),
     }, { requiredKeys: [] }),
   }, { requiredKeys: ['type', 'settings'] }),
+  'models.pull': fc.record({ type: fc.constant('models.pull'), id: optionalId, model: modelId }, { requiredKeys: ['type', 'model'] }),
+  'models.cancel': fc.record({ type: fc.constant('models.cancel'), id: optionalId, model: modelId }, { requiredKeys: ['type', 'model'] }),
   'sim.set': fc.record({ type: fc.constant('sim.set'), id: optionalId, signals: fc.dictionary(fc.oneof(fc.constantFrom(...Object.keys(SIGNALS)), nastyKey), signalValue, { maxKeys: 3 }) }, { requiredKeys: ['type', 'signals'] }),
   'sim.reset': bare('sim.reset'),
   'sim.drive': fc.record({ type: fc.constant('sim.drive'), id: optionalId, speed: fc.oneof(fc.double({ min: 0, max: 250, noNaN: true }), oddNumber) }, { requiredKeys: ['type', 'speed'] }),
@@ -164,6 +171,13 @@ const COMMANDS: Record<CommandType, fc.Arbitrary<Record<string, unknown>>> = {
     text: fc.oneof(nastyText(), textAround(MAX_MESSAGE_CHARS)),
     lang,
   }, { requiredKeys: ['type', 'from', 'text'] }),
+  list: fc.record({
+    type: fc.constant('list'),
+    id: optionalId,
+    what: fc.constantFrom(...LIST_KINDS, 'places', 'messages.all', ''),
+    query: fc.oneof(fc.constantFrom('casino', 'home', 'jl', '加油站', '   '), nastyText(30), textAround(MAX_LIST_QUERY_CHARS)),
+    lang,
+  }, { requiredKeys: ['type', 'what'] }),
 };
 
 /** What may go wrong with one field: dropped, replaced, one too many, or the wrong type. */

@@ -14,6 +14,8 @@ describe('contract: commands', () => {
     { type: 'spoken' },
     { type: 'spoken', id: 'r1' },
     { type: 'voice.settings', settings: { sensitivity: 0.7 } },
+    { type: 'models.pull', model: 'qwen2.5-0.5b-instruct-q4_k_m' },
+    { type: 'models.cancel', id: 'c7', model: 'vosk-model-small-en-us-0.15' },
     { type: 'sim.set', signals: { 'Vehicle.Speed': 90, 'Vehicle.Powertrain.Transmission.SelectedGear': 'D' } },
     { type: 'sim.reset' },
     { type: 'sim.drive', speed: 80 },
@@ -26,6 +28,8 @@ describe('contract: commands', () => {
     { type: 'sim.message', from: 'Sari Wulandari', text: 'Where are you?' },
     { type: 'sim.message', id: 'm1', from: '王伟', text: '你在哪里？', lang: 'zh' },
     { type: 'sim.message', from: 'x'.repeat(100), text: 'y'.repeat(500), lang: 'id' },
+    { type: 'list', what: 'messages' },
+    { type: 'list', id: 'l1', what: 'places.search', query: 'Harbour Road', lang: 'en' },
   ];
 
   it('accepts one valid message of every command type', () => {
@@ -78,6 +82,13 @@ describe('contract: commands', () => {
     ['sim.message in an unknown language', { type: 'sim.message', from: 'Sari', text: 'Bonjour', lang: 'fr' }],
     ['sim.message with a number for text', { type: 'sim.message', from: 'Sari', text: 42 }],
     ['sim.message with an extra field', { type: 'sim.message', from: 'Sari', text: 'hi', contactId: 1 }],
+    ['models.pull without a model', { type: 'models.pull' }],
+    ['models.pull naming a path', { type: 'models.pull', model: '../models/x' }],
+    ['models.pull naming a folder', { type: 'models.pull', model: 'voice/x' }],
+    ['models.pull with capitals', { type: 'models.pull', model: 'Qwen3' }],
+    ['models.pull with an id over 100 characters', { type: 'models.pull', model: 'x'.repeat(101) }],
+    ['models.pull with an extra field', { type: 'models.pull', model: 'x', url: 'http://evil.example/x.gguf' }],
+    ['models.cancel with a number', { type: 'models.cancel', model: 7 }],
     ['a string', 'utterance'],
     ['null', null],
     ['an array', [{ type: 'wake' }]],
@@ -140,6 +151,25 @@ describe('contract: events', () => {
       },
       { type: 'call', call: { state: 'dialing', name: 'Budi Santoso', number: '+6281110007803', answeredAt: null } },
       { type: 'call', call: null },
+      { type: 'models', models: [] },
+      { type: 'list', what: 'calls.recent', items: [], total: 0, truncated: false },
+      {
+        type: 'list',
+        what: 'messages',
+        requestId: 'l1',
+        items: [{ type: 'thread', id: 3, contactName: 'Budi Santoso', number: '+6281110007803', direction: 'in', unread: 2, at: 1_700_000_000_000 }],
+        total: 9,
+        truncated: true,
+      },
+      { type: 'list', what: 'places.search', query: 'home', items: [{ type: 'place', id: 'saved:home', name: 'Jalan Mawar 12', label: 'home', kind: 'saved', lat: -6.2, lon: 106.9, distanceM: 1200 }], total: 1, truncated: false },
+      {
+        type: 'models',
+        models: [
+          { id: 'qwen2.5-0.5b-instruct-q4_k_m', name: 'Qwen2.5 0.5B Instruct (Q4_K_M)', kind: 'llm', bytes: 491400032, installed: false, recommended: true, download: { state: 'downloading', receivedBytes: 1024, totalBytes: 491400032 } },
+          { id: 'vosk-model-small-en-us-0.15', name: 'Vosk small English', kind: 'voice', lang: 'en', bytes: null, installed: false, download: { state: 'failed', receivedBytes: 0, totalBytes: null, error: { code: 'no_network', message: 'no network' } } },
+          { id: 'vosk-model-small-cn-0.22', name: 'Vosk small Chinese', kind: 'voice', lang: 'zh', bytes: 42, installed: true, download: null },
+        ],
+      },
     ];
     for (const event of events) expect(decodeEvent(event)).toEqual({ ok: true, value: event });
   });
@@ -159,5 +189,14 @@ describe('contract: events', () => {
     expect(decodeEvent({ type: 'sim', scenarios: [], scenario: { ...status, elapsedS: -1 } }).ok).toBe(false);
     expect(decodeEvent({ type: 'sim', scenarios: [], scenario: { ...status, steps: [{ atS: 0, label: 'x' }] } }).ok).toBe(false);
     expect(decodeEvent({ type: 'sim', scenarios: [], scenario: { ...status, running: 'yes' } }).ok).toBe(false);
+    const model = { id: 'm', name: 'M', kind: 'llm', bytes: null, installed: false, download: null };
+    expect(decodeEvent({ type: 'models', models: [model] }).ok).toBe(true);
+    expect(decodeEvent({ type: 'models', models: [{ ...model, kind: 'tts' }] }).ok).toBe(false);
+    expect(decodeEvent({ type: 'models', models: [{ ...model, id: '../m' }] }).ok).toBe(false);
+    expect(decodeEvent({ type: 'models', models: [{ ...model, path: '/data/m.gguf' }] }).ok).toBe(false);
+    expect(decodeEvent({ type: 'models', models: [{ ...model, download: { state: 'paused', receivedBytes: 0, totalBytes: null } }] }).ok).toBe(false);
+    expect(decodeEvent({ type: 'models', models: [{ ...model, download: { state: 'failed', receivedBytes: -1, totalBytes: null } }] }).ok).toBe(false);
+    expect(decodeEvent({ type: 'models', models: [{ ...model, download: { state: 'failed', receivedBytes: 0, totalBytes: null, error: { code: 'oops', message: '' } } }] }).ok).toBe(false);
+    expect(decodeEvent({ type: 'models', models: Array.from({ length: 51 }, (_, i) => ({ ...model, id: `m${i}` })) }).ok).toBe(false);
   });
 });

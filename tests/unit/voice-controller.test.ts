@@ -54,7 +54,11 @@ class ScriptedRecognizer implements Recognizer {
   heard = 0;
   loadedWith: [string, RecognizerLang] | null = null;
   private readonly listeners = { partial: new Set<(t: string) => void>(), final: new Set<(t: string) => void>() };
-  constructor(private readonly words: string[]) {}
+  closed = false;
+  constructor(
+    private readonly words: string[],
+    readonly crash: () => void,
+  ) {}
   load(url: string, lang: RecognizerLang) {
     this.loadedWith = [url, lang];
     return Promise.resolve(ok({ lang }));
@@ -73,7 +77,9 @@ class ScriptedRecognizer implements Recognizer {
     this.listeners[event].add(listener);
     return () => this.listeners[event].delete(listener);
   }
-  close() {}
+  close() {
+    this.closed = true;
+  }
 }
 
 interface Rig {
@@ -85,7 +91,7 @@ interface Rig {
   segments: number;
   mic: { open: boolean; play(samples: Float32Array): void };
   notices: string[];
-  set(dialogue: DialogueState, voice?: VoiceEvent | null, lang?: Lang): void;
+  set(dialogue: DialogueState, voice?: VoiceEvent | null, lang?: Lang, talking?: boolean): void;
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -106,12 +112,12 @@ function rig(options: { words?: string[]; detectorLoads?: (engine: WakeEngineKin
       },
     },
     controller: undefined as unknown as VoiceController,
-    set(dialogue, voice, lang = 'en') {
-      current = { dialogue, voice: voice === undefined ? current.voice : voice, lang };
+    set(dialogue, voice, lang = 'en', talking = false) {
+      current = { dialogue, voice: voice === undefined ? current.voice : voice, lang, talking };
       r.controller.update(current);
     },
   };
-  let current: { dialogue: DialogueState; voice: VoiceEvent | null; lang: Lang } = { dialogue: 'idle', voice: null, lang: 'en' };
+  let current: { dialogue: DialogueState; voice: VoiceEvent | null; lang: Lang; talking: boolean } = { dialogue: 'idle', voice: null, lang: 'en', talking: false };
   r.controller = new VoiceController({
     send: (command) => {
       r.sent.push(command);
@@ -123,6 +129,7 @@ function rig(options: { words?: string[]; detectorLoads?: (engine: WakeEngineKin
       r.mic.open = true;
       return Promise.resolve({
         stop: () => {
+          if (onFrame !== frame) return Promise.resolve(); // a newer microphone is open
           r.mic.open = false;
           onFrame = null;
           return Promise.resolve();
@@ -134,8 +141,8 @@ function rig(options: { words?: string[]; detectorLoads?: (engine: WakeEngineKin
       r.detectors.push(detector);
       return detector;
     },
-    createRecognizer: () => {
-      const recognizer = new ScriptedRecognizer([...(options.words ?? [])]);
+    createRecognizer: (onCrash) => {
+      const recognizer = new ScriptedRecognizer([...(options.words ?? [])], onCrash);
       r.recognizers.push(recognizer);
       return recognizer;
     },
@@ -266,6 +273,47 @@ const make = (...args: Parameters<typeof rig>) => {
     expect(r.detectors).toHaveLength(2);
     expect(r.detectors[0]!.closed).toBe(true);
     expect(r.statuses.at(-1)).toEqual({ kind: 'wake', engine: 'openwakeword', phrase: 'alexa' });
+  });
+
+  it('loads the recognizer and the Vosk wake word again when their worker crashes, and says so', async () => {
+    const r = make({ words: ['open the window'] });
+    r.set('idle', voice(EN_MODEL));
+    await flush();
+    expect(r.detectors.map((d) => d.engine)).toEqual(['vosk']);
+    r.recognizers[0]!.crash();
+    await flush();
+    expect(r.notices).toEqual(['crashed']);
+    expect(r.recognizers).toHaveLength(2);
+    expect(r.recognizers[0]!.closed).toBe(true);
+    expect(r.recognizers[1]!.loadedWith).toEqual(['/models/voice/vosk-model-small-en-us-0.15.tar.gz', 'en']);
+    expect(r.detectors.map((d) => [d.engine, d.closed])).toEqual([
+      ['vosk', true],
+      ['vosk', false],
+    ]);
+    // And it works: the next utterance is recognized by the new one.
+    r.set('listening');
+    r.mic.play(command());
+    await flush();
+    expect(r.sent).toEqual([{ type: 'utterance', text: 'open the window', source: 'voice', lang: 'en' }]);
+  });
+
+  it('takes the answer to a question (yes/no, a missing detail) once Kemudi has finished asking it', async () => {
+    const r = make({ words: ['yes'] });
+    r.set('idle', voice(EN_MODEL, { wakeEngine: 'off' }));
+    await flush();
+    // "New message from Sari. Read it?" is still being said: what the microphone hears now is Kemudi itself.
+    r.set('confirming', undefined, 'en', true);
+    expect(r.mic.open).toBe(true);
+    r.mic.play(command());
+    await flush();
+    expect(r.segments).toBe(0);
+    expect(r.sent).toEqual([]);
+    // Said: the driver's answer is taken.
+    r.set('confirming', undefined, 'en', false);
+    expect(r.statuses.at(-1)).toEqual({ kind: 'listening', partial: '' });
+    r.mic.play(command());
+    await flush();
+    expect(r.sent).toEqual([{ type: 'utterance', text: 'yes', source: 'voice', lang: 'en' }]);
   });
 
   it('reports a refused microphone instead of failing', async () => {

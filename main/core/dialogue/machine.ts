@@ -548,6 +548,8 @@ export const dialogueMachine = setup({
         CONFIRM: 'rechecking',
         DENY: 'cancelled',
         CANCEL: 'cancelled',
+        // The wake word or the mic button: the driver wants to say something else, and the question lapses.
+        WAKE: { target: 'listening', actions: 'freshWait' },
         UTTERANCE: [
           { guard: 'isYes', target: 'rechecking', actions: 'hear' },
           { guard: 'isNo', target: 'cancelled', actions: 'hear' },

@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'preact/hooks';
 import { LANGS, type Lang } from '../../../common/contract.js';
+import { useT } from '../i18n/index.js';
 import type { Store } from '../state/store.js';
 import { typingNotice } from '../state/ui.js';
 import { MicButton } from './MicButton.js';
@@ -14,11 +15,12 @@ export function isLang(value: string): value is Lang {
 }
 
 export function Composer({ store }: { store: Store }) {
+  const t = useT();
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const allowed = store.typingAllowed.value;
   const notice = typingNotice(store.kind, store.ui.value.state?.restrictions);
-  const placeholder = allowed ? 'Type what you would say' : 'Tap Talk to speak instead';
+  const placeholder = t(allowed ? 'home:composer.type' : 'home:composer.typeLocked');
   const voice = store.voice;
   const inputRef = useRef<HTMLInputElement>(null);
 
@@ -46,7 +48,7 @@ export function Composer({ store }: { store: Store }) {
       <div class="composer-main">
         <form class="composer-form" onSubmit={(event) => void submit(event)}>
           <label class="visually-hidden" for="utterance">
-            Type what you would say
+            {t('home:composer.type')}
           </label>
           <input
             ref={inputRef}
@@ -62,7 +64,7 @@ export function Composer({ store }: { store: Store }) {
             onInput={(event) => setText(event.currentTarget.value)}
           />
           <label class="visually-hidden" for="lang">
-            Language
+            {t('home:composer.language')}
           </label>
           <select
             id="lang"
@@ -73,7 +75,7 @@ export function Composer({ store }: { store: Store }) {
               store.setLang(isLang(value) ? value : undefined);
             }}
           >
-            <option value="">Auto language</option>
+            <option value="">{t('home:composer.autoLanguage')}</option>
             {LANGS.map((lang) => (
               <option key={lang} value={lang}>
                 {LANG_NAMES[lang]}
@@ -81,19 +83,19 @@ export function Composer({ store }: { store: Store }) {
             ))}
           </select>
           <button class="send" type="submit" disabled={!allowed || sending}>
-            Send
+            {t('home:composer.send')}
           </button>
         </form>
         {voice && <VoiceStatusLine status={voice.status.value} onType={() => inputRef.current?.focus()} typingAllowed={allowed} />}
         {notice === 'locked' && (
           <p class="typing-disabled" data-testid="typing-disabled" role="status">
-            Typing is disabled while driving
+            {t('home:composer.typingDisabled')}
           </p>
         )}
         {notice === 'simulated' && (
           // The simulator's text box stands in for the microphone; in the car it would be locked now.
           <p class="moving-badge" data-testid="moving-badge" role="status">
-            Moving — keyboard would be locked in the car
+            {t('home:composer.movingBadge')}
           </p>
         )}
       </div>

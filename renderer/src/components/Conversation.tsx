@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Card, Trace } from '../../../common/contract.js';
+import { uiLang, useT } from '../i18n/index.js';
 import type { Store } from '../state/store.js';
 import { glance, traceSummary } from '../state/ui.js';
 
@@ -19,9 +20,10 @@ function ResponseCard({ card }: { card: Card }) {
 }
 
 function TraceLine({ trace }: { trace: Trace }) {
+  const t = useT();
   return (
-    <dl class="trace" data-testid="trace" aria-label="Decision trace">
-      {traceSummary(trace).map(([label, value]) => (
+    <dl class="trace" data-testid="trace" aria-label={t('home:conversation.trace')}>
+      {traceSummary(trace, uiLang.value).map(([label, value]) => (
         <div key={label} class="trace-item">
           <dt>{label}</dt>
           <dd>{value}</dd>
@@ -32,6 +34,7 @@ function TraceLine({ trace }: { trace: Trace }) {
 }
 
 export function Conversation({ store }: { store: Store }) {
+  const t = useT();
   const { turns: all, interim, state } = store.ui.value;
   // While moving, only the newest few turns, each short enough to take in at a glance.
   const { turns, hidden } = glance(all, state?.restrictions);
@@ -45,16 +48,14 @@ export function Conversation({ store }: { store: Store }) {
   }, [newest, interim]);
 
   return (
-    <section class="conversation" ref={scroller} role="log" aria-live="polite" aria-label="Conversation">
+    <section class="conversation" ref={scroller} role="log" aria-live="polite" aria-label={t('home:conversation.label')}>
       {turns.length === 0 && interim === null ? (
-        <p class="hint">
-          Tap the microphone or type a request, for example “turn on the headlights”, “nyalakan lampu jauh” or “打开远光灯”.
-        </p>
+        <p class="hint">{t('home:conversation.hint')}</p>
       ) : (
         <ol class="turns">
           {hidden > 0 && (
             <li class="turns-hidden" data-testid="turns-hidden">
-              {hidden} earlier {hidden === 1 ? 'turn' : 'turns'} hidden while driving
+              {t(hidden === 1 ? 'home:conversation.hiddenOne' : 'home:conversation.hiddenMany', { n: hidden })}
             </li>
           )}
           {turns.map((turn) =>
@@ -67,7 +68,7 @@ export function Conversation({ store }: { store: Store }) {
                 {turn.spokenOnly ? (
                   // While driving, messages are read aloud and never shown (the safety policy's rule).
                   <p class="response-text response-spoken" data-testid="response-spoken">
-                    🔊 Read aloud
+                    {t('home:conversation.readAloud')}
                   </p>
                 ) : (
                   <p class="response-text" data-testid="response-text">

@@ -22,6 +22,7 @@ import {
   type LatLon,
   type Scene,
 } from '../state/map.js';
+import { uiLang, useT } from '../i18n/index.js';
 import type { Store } from '../state/store.js';
 
 /** The canvas's size in CSS pixels and in device pixels (exact, from the ResizeObserver). */
@@ -179,6 +180,7 @@ function drawScale(ctx: CanvasRenderingContext2D, scene: Scene): void {
 /** The map: north up, centred on the car, drawn on a canvas from the core's own road data (no tiles). The
  *  next instruction, the time and distance left, the zoom buttons and the data's attribution lie over it. */
 export function MapView({ store }: { store: Store }) {
+  const t = useT();
   const { roads, nav, state, turns } = store.ui.value;
   // The guidance text comes in the driver's language; distances follow it.
   const lang: Lang = store.lang.value ?? turns.at(-1)?.lang ?? 'en';
@@ -263,20 +265,20 @@ export function MapView({ store }: { store: Store }) {
   const across = view && size.width > 0 ? metresAcross(view) : null;
   const street = nav?.route?.next?.street;
   return (
-    <section class="map" aria-label="Map" data-testid="map">
+    <section class="map" aria-label={t('home:map.label')} data-testid="map">
       <canvas
         ref={canvas}
         class="map-canvas"
         data-testid="map-canvas"
         role="img"
-        aria-label={across === null ? 'Map' : `Map, north up, ${formatDistance(across, lang)} across`}
+        aria-label={across === null ? t('home:map.label') : t('home:map.across', { distance: formatDistance(across, uiLang.value) })}
         data-zoom={zoom.toFixed(4)}
         data-center={center ? `${center.lat},${center.lon}` : ''}
         data-metres-across={across === null ? '' : Math.round(across)}
         data-orientation="north-up"
       />
       {guide && (
-        <div class="map-guidance" role="region" aria-label="Next instruction" data-testid="map-guidance">
+        <div class="map-guidance" role="region" aria-label={t('home:map.next')} data-testid="map-guidance">
           {guide.next ? (
             <>
               <p class="map-next-distance" data-testid="map-next-distance">
@@ -300,19 +302,19 @@ export function MapView({ store }: { store: Store }) {
       )}
       {!center && (
         <p class="map-empty" data-testid="map-empty">
-          Waiting for the car’s position…
+          {t('home:map.waiting')}
         </p>
       )}
       {center && !roads && (
         <p class="map-empty" data-testid="map-empty">
-          No map data for this area yet
+          {t('home:map.noData')}
         </p>
       )}
-      <div class="map-zoom" role="group" aria-label="Zoom">
-        <button type="button" class="map-zoom-button" aria-label="Zoom in" data-testid="map-zoom-in" disabled={!canZoomIn(zoom)} onClick={() => setChosenZoom(zoomIn(zoom))}>
+      <div class="map-zoom" role="group" aria-label={t('home:map.zoom')}>
+        <button type="button" class="map-zoom-button" aria-label={t('home:map.zoomIn')} data-testid="map-zoom-in" disabled={!canZoomIn(zoom)} onClick={() => setChosenZoom(zoomIn(zoom))}>
           +
         </button>
-        <button type="button" class="map-zoom-button" aria-label="Zoom out" data-testid="map-zoom-out" disabled={!canZoomOut(zoom)} onClick={() => setChosenZoom(zoomOut(zoom))}>
+        <button type="button" class="map-zoom-button" aria-label={t('home:map.zoomOut')} data-testid="map-zoom-out" disabled={!canZoomOut(zoom)} onClick={() => setChosenZoom(zoomOut(zoom))}>
           −
         </button>
       </div>

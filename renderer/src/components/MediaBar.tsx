@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Command } from '../../../common/contract.js';
 import { effectiveVolume, isDucked } from '../state/media.js';
+import { translate, useT } from '../i18n/index.js';
 import type { Store } from '../state/store.js';
 
 /** Drawn, not font glyphs: a head unit's fonts may lack the media symbols. */
@@ -23,6 +24,7 @@ const touch = (name: string, slots: Record<string, string | number> = {}): Comma
 
 /** Now playing, with large touch targets, and the one audio element that follows the core's player. */
 export function MediaBar({ store }: { store: Store }) {
+  const t = useT();
   const media = store.ui.value.media;
   const dialogue = store.ui.value.state?.dialogue;
   const audio = useRef<HTMLAudioElement>(null);
@@ -45,7 +47,7 @@ export function MediaBar({ store }: { store: Store }) {
   useEffect(() => {
     const element = audio.current;
     if (!element || trackId === null) return;
-    if (media?.status === 'playing') element.play().catch((error: unknown) => store.notify('media', `The music could not start: ${error instanceof Error ? error.message : String(error)}`));
+    if (media?.status === 'playing') element.play().catch((error: unknown) => store.notify('media', translate('home:media.cannotStart', { reason: error instanceof Error ? error.message : String(error) })));
     else element.pause();
   }, [media?.status, trackId, store]);
 
@@ -60,36 +62,36 @@ export function MediaBar({ store }: { store: Store }) {
   const playing = media?.status === 'playing';
   const track = media?.status === 'stopped' ? null : media?.track;
   return (
-    <section class="media" aria-label="Music" data-testid="media-bar" data-status={media?.status ?? 'stopped'} data-ducked={String(isDucked(dialogue) && playing)}>
+    <section class="media" aria-label={t('home:media.label')} data-testid="media-bar" data-status={media?.status ?? 'stopped'} data-ducked={String(isDucked(dialogue) && playing)}>
       <audio ref={audio} onEnded={ended} data-testid="media-audio" preload="auto" />
       {track ? (
         <p class="media-now" data-testid="media-now">
           <strong>{track.title}</strong> <span class="media-artist">{track.artist}</span>
         </p>
       ) : (
-        <p class="media-now media-idle">No music playing</p>
+        <p class="media-now media-idle">{t('home:media.idle')}</p>
       )}
       <div class="media-controls">
-        <button type="button" aria-label="Previous track" disabled={!track} onClick={() => void store.send(touch('media.next', { direction: 'previous' }))}>
+        <button type="button" aria-label={t('home:media.previous')} disabled={!track} onClick={() => void store.send(touch('media.next', { direction: 'previous' }))}>
           <Icon name="previous" />
         </button>
         {playing ? (
-          <button type="button" aria-label="Pause" data-testid="media-pause" onClick={() => void store.send(touch('media.pause'))}>
+          <button type="button" aria-label={t('home:media.pause')} data-testid="media-pause" onClick={() => void store.send(touch('media.pause'))}>
             <Icon name="pause" />
           </button>
         ) : (
-          <button type="button" aria-label="Play" data-testid="media-play" onClick={() => void store.send(touch('media.play'))}>
+          <button type="button" aria-label={t('home:media.play')} data-testid="media-play" onClick={() => void store.send(touch('media.play'))}>
             <Icon name="play" />
           </button>
         )}
-        <button type="button" aria-label="Next track" disabled={!track} onClick={() => void store.send(touch('media.next', { direction: 'next' }))}>
+        <button type="button" aria-label={t('home:media.next')} disabled={!track} onClick={() => void store.send(touch('media.next', { direction: 'next' }))}>
           <Icon name="next" />
         </button>
-        <button type="button" aria-label="Quieter" data-testid="media-quieter" onClick={() => void store.send(touch('media.volume', { action: 'down' }))}>
+        <button type="button" aria-label={t('home:media.quieter')} data-testid="media-quieter" onClick={() => void store.send(touch('media.volume', { action: 'down' }))}>
           −
         </button>
-        <span class="media-volume" data-testid="media-volume">{media?.muted ? 'Muted' : `${media?.volume ?? 0}`}</span>
-        <button type="button" aria-label="Louder" data-testid="media-louder" onClick={() => void store.send(touch('media.volume', { action: 'up' }))}>
+        <span class="media-volume" data-testid="media-volume">{media?.muted ? t('home:media.muted') : `${media?.volume ?? 0}`}</span>
+        <button type="button" aria-label={t('home:media.louder')} data-testid="media-louder" onClick={() => void store.send(touch('media.volume', { action: 'up' }))}>
           +
         </button>
       </div>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { LANGS, MAX_MESSAGE_CHARS, type Command, type Lang, type SimScenarioAction } from '../../../common/contract.js';
+import { uiLang, useT } from '../i18n/index.js';
 import type { Store } from '../state/store.js';
 import {
   incomingMessage,
@@ -17,6 +18,7 @@ import { restrictionSummary } from '../state/ui.js';
 import { isLang, LANG_NAMES } from './Composer.js';
 
 function Drive({ store }: { store: Store }) {
+  const t = useT();
   const vehicle = store.ui.value.state?.vehicle;
   const speed = speedOf(vehicle);
   // The last target asked for: the car's own target is not a signal, and a scenario may change it.
@@ -28,24 +30,24 @@ function Drive({ store }: { store: Store }) {
   return (
     <section class="sim-section" aria-labelledby="sim-drive-title">
       <h2 id="sim-drive-title" class="sim-heading">
-        Drive
+        {t('sim:drive.title')}
       </h2>
       <div class="sim-readouts">
         <p class="sim-readout" data-testid="sim-speed" data-value={speed ?? ''}>
-          <span class="visually-hidden">Speed</span>
+          <span class="visually-hidden">{t('sim:drive.speed')}</span>
           <span class="sim-readout-value">{speed === null ? '–' : Math.round(speed)}</span>
-          <span class="sim-readout-unit">km/h</span>
+          <span class="sim-readout-unit">{t('sim:drive.kmh')}</span>
         </p>
         <p class="sim-readout" data-testid="sim-gear" data-value={gearOf(vehicle)}>
-          <span class="visually-hidden">Gear</span>
+          <span class="visually-hidden">{t('sim:drive.gear')}</span>
           <span class="sim-readout-value">{gearOf(vehicle)}</span>
           <span class="sim-readout-unit" aria-hidden="true">
-            gear
+            {t('sim:drive.gearUnit')}
           </span>
         </p>
       </div>
       <label class="sim-slider-label" for="sim-target">
-        Target speed: <strong>{target} km/h</strong>
+        {t('sim:drive.target')} <strong>{t('sim:drive.speedValue', { n: target })}</strong>
       </label>
       <input
         id="sim-target"
@@ -55,30 +57,31 @@ function Drive({ store }: { store: Store }) {
         max={MAX_TARGET_KMH}
         step={SPEED_STEP_KMH}
         value={target}
-        aria-valuetext={`${target} km/h`}
+        aria-valuetext={t('sim:drive.speedValue', { n: target })}
         onInput={(event) => setTarget(Number(event.currentTarget.value))}
         // Sent when the thumb is let go (or a key pressed), not on every pixel of a drag.
         onChange={(event) => drive(Number(event.currentTarget.value))}
       />
-      <div class="sim-buttons" role="group" aria-label="Quick speeds">
+      <div class="sim-buttons" role="group" aria-label={t('sim:drive.quick')}>
         {QUICK_SPEEDS.map((kmh) => (
-          <button key={kmh} type="button" class="sim-button" aria-label={`Drive at ${kmh} km/h`} onClick={() => drive(kmh)}>
+          <button key={kmh} type="button" class="sim-button" aria-label={t('sim:drive.driveAt', { n: kmh })} onClick={() => drive(kmh)}>
             {kmh}
             <span class="sim-button-unit" aria-hidden="true">
-              km/h
+              {t('sim:drive.kmh')}
             </span>
           </button>
         ))}
         <button
           type="button"
           class="sim-button sim-button-park"
-          aria-label="Park"
+          aria-label={t('sim:drive.park')}
           onClick={() => {
             setTarget(0);
             void store.send({ type: 'sim.park' });
           }}
         >
-          P<span class="sim-button-unit">Park</span>
+          {t('sim:drive.parkShort')}
+          <span class="sim-button-unit">{t('sim:drive.park')}</span>
         </button>
       </div>
     </section>
@@ -86,6 +89,7 @@ function Drive({ store }: { store: Store }) {
 }
 
 function Scenario({ store }: { store: Store }) {
+  const t = useT();
   const sim = store.ui.value.sim;
   const [choice, setChoice] = useState<string | null>(null);
   if (!sim) return null;
@@ -101,14 +105,14 @@ function Scenario({ store }: { store: Store }) {
   return (
     <section class="sim-section" aria-labelledby="sim-scenario-title">
       <h2 id="sim-scenario-title" class="sim-heading">
-        Scenario
+        {t('sim:scenario.title')}
       </h2>
       {sim.scenarios.length === 0 ? (
-        <p class="sim-note">No scenarios in the scenarios folder.</p>
+        <p class="sim-note">{t('sim:scenario.none')}</p>
       ) : (
         <>
           <label class="visually-hidden" for="sim-scenario">
-            Scenario
+            {t('sim:scenario.title')}
           </label>
           <select id="sim-scenario" class="sim-select" value={picked} onChange={(event) => setChoice(event.currentTarget.value)}>
             {sim.scenarios.map((scenario) => (
@@ -118,15 +122,15 @@ function Scenario({ store }: { store: Store }) {
             ))}
           </select>
           {offered && <p class="sim-note">{offered.description}</p>}
-          <div class="sim-buttons" role="group" aria-label="Scenario controls">
-            <button type="button" class="sim-button" aria-label="Start scenario" disabled={!picked} onClick={() => act('start')}>
-              Start
+          <div class="sim-buttons" role="group" aria-label={t('sim:scenario.controls')}>
+            <button type="button" class="sim-button" aria-label={t('sim:scenario.startLabel')} disabled={!picked} onClick={() => act('start')}>
+              {t('sim:scenario.start')}
             </button>
-            <button type="button" class="sim-button" aria-label="Stop scenario" disabled={!isLoaded || !loaded.running} onClick={() => act('stop')}>
-              Stop
+            <button type="button" class="sim-button" aria-label={t('sim:scenario.stopLabel')} disabled={!isLoaded || !loaded.running} onClick={() => act('stop')}>
+              {t('sim:scenario.stop')}
             </button>
-            <button type="button" class="sim-button" aria-label="Reset scenario" disabled={!picked} onClick={() => act('reset')}>
-              Reset
+            <button type="button" class="sim-button" aria-label={t('sim:scenario.resetLabel')} disabled={!picked} onClick={() => act('reset')}>
+              {t('sim:scenario.reset')}
             </button>
           </div>
         </>
@@ -135,7 +139,7 @@ function Scenario({ store }: { store: Store }) {
         <div class="sim-timeline" data-testid="sim-timeline" data-state={timeline.state}>
           <p class="sim-timeline-head">
             <strong>{loaded.title}</strong>
-            <span data-testid="sim-timeline-state">{timeline.state}</span>
+            <span data-testid="sim-timeline-state">{t(`sim:scenario.state.${timeline.state}`)}</span>
             <span>
               {timeline.elapsed} / {timeline.duration}
             </span>
@@ -143,22 +147,22 @@ function Scenario({ store }: { store: Store }) {
           <div
             class="sim-progress"
             role="progressbar"
-            aria-label="Scenario progress"
+            aria-label={t('sim:scenario.progress')}
             aria-valuemin={0}
             aria-valuemax={100}
             aria-valuenow={timeline.percent}
-            aria-valuetext={`${timeline.elapsed} of ${timeline.duration}, ${timeline.done} of ${timeline.steps.length} steps done`}
+            aria-valuetext={t('sim:scenario.progressText', { elapsed: timeline.elapsed, duration: timeline.duration, done: timeline.done, steps: timeline.steps.length })}
             data-testid="sim-progress"
           >
             <div class="sim-progress-fill" style={{ width: `${timeline.percent}%` }} />
           </div>
-          <ol class="sim-steps" aria-label="Timeline">
+          <ol class="sim-steps" aria-label={t('sim:scenario.timeline')}>
             {timeline.steps.map((step, index) => (
               <li key={index} class={`sim-step${step.done ? ' sim-step-done' : ''}${step.failed ? ' sim-step-failed' : ''}`} data-testid="sim-step" data-done={String(step.done)}>
                 <span class="sim-step-mark" aria-hidden="true">
                   {step.failed ? '✗' : step.done ? '✓' : '·'}
                 </span>
-                <span class="visually-hidden">{step.failed ? 'failed:' : step.done ? 'done:' : 'to come:'}</span>
+                <span class="visually-hidden">{t(step.failed ? 'sim:scenario.stepFailed' : step.done ? 'sim:scenario.stepDone' : 'sim:scenario.stepToCome')}</span>
                 <span class="sim-step-time">{step.time}</span>
                 <span class="sim-step-label">{step.label}</span>
               </li>
@@ -173,6 +177,7 @@ function Scenario({ store }: { store: Store }) {
 /** A text message arriving on the phone, as a scenario's message step makes one: offered to the driver
  *  ("New message from Sari. Read it?") once the dialogue is free. */
 function IncomingMessage({ store }: { store: Store }) {
+  const t = useT();
   const sim = store.ui.value.sim;
   const [choice, setChoice] = useState<string | null>(null);
   const [text, setText] = useState('');
@@ -194,13 +199,13 @@ function IncomingMessage({ store }: { store: Store }) {
   return (
     <section class="sim-section" aria-labelledby="sim-message-title">
       <h2 id="sim-message-title" class="sim-heading">
-        Incoming message
+        {t('sim:message.title')}
       </h2>
       {sim.contacts.length === 0 ? (
-        <p class="sim-note">No contacts in the address book.</p>
+        <p class="sim-note">{t('sim:message.noContacts')}</p>
       ) : (
         <form class="sim-message" onSubmit={(event) => void submit(event)}>
-          <select class="sim-select" aria-label="Message from" value={from} onChange={(event) => setChoice(event.currentTarget.value)}>
+          <select class="sim-select" aria-label={t('sim:message.from')} value={from} onChange={(event) => setChoice(event.currentTarget.value)}>
             {sim.contacts.map((name) => (
               <option key={name} value={name}>
                 {name}
@@ -210,17 +215,17 @@ function IncomingMessage({ store }: { store: Store }) {
           <input
             class="sim-input"
             type="text"
-            aria-label="Message text"
+            aria-label={t('sim:message.text')}
             autocomplete="off"
             maxLength={MAX_MESSAGE_CHARS}
-            placeholder="Where are you?"
+            placeholder={t('sim:message.placeholder')}
             value={text}
             onInput={(event) => setText(event.currentTarget.value)}
           />
           <div class="sim-message-row">
             <select
               class="sim-select"
-              aria-label="Message language"
+              aria-label={t('sim:message.language')}
               value={lang}
               onChange={(event) => {
                 const value = event.currentTarget.value;
@@ -233,8 +238,8 @@ function IncomingMessage({ store }: { store: Store }) {
                 </option>
               ))}
             </select>
-            <button type="submit" class="sim-button sim-button-send" aria-label="Send message" disabled={!message || sending}>
-              Send
+            <button type="submit" class="sim-button sim-button-send" aria-label={t('sim:message.sendLabel')} disabled={!message || sending}>
+              {t('sim:message.send')}
             </button>
           </div>
         </form>
@@ -244,15 +249,16 @@ function IncomingMessage({ store }: { store: Store }) {
 }
 
 function VehicleState({ store }: { store: Store }) {
+  const t = useT();
   const vehicle = store.ui.value.state?.vehicle;
   if (!vehicle) return null;
   return (
     <section class="sim-section" aria-labelledby="sim-vehicle-title">
       <h2 id="sim-vehicle-title" class="sim-heading">
-        Vehicle
+        {t('sim:vehicle.title')}
       </h2>
       <dl class="sim-details" data-testid="sim-vehicle">
-        {vehicleDetails(vehicle).map((row) => (
+        {vehicleDetails(vehicle, uiLang.value).map((row) => (
           <div key={row.id} class="sim-detail" data-testid={`sim-detail-${row.id}`}>
             <dt>{row.label}</dt>
             <dd>{row.value}</dd>
@@ -266,12 +272,13 @@ function VehicleState({ store }: { store: Store }) {
 /** The simulator's controls, beside the head unit's screen: only where the core runs the simulated car
  *  behind the WebSocket. A tester's tool, so it is not cut down while "driving". */
 export function SimPanel({ store }: { store: Store }) {
+  const t = useT();
   const [open, setOpen] = useState(true);
   const restrictions = store.ui.value.state?.restrictions;
   return (
-    <aside class={open ? 'sim-panel' : 'sim-panel sim-panel-closed'} aria-label="Simulator" data-testid="sim-panel">
+    <aside class={open ? 'sim-panel' : 'sim-panel sim-panel-closed'} aria-label={t('sim:label')} data-testid="sim-panel">
       <button type="button" class="sim-toggle" aria-expanded={open} aria-controls="sim-panel-body" onClick={() => setOpen(!open)}>
-        {open ? 'Hide simulator' : 'Simulator'}
+        {t(open ? 'sim:hide' : 'sim:show')}
       </button>
       {/* Kept in the page while hidden, so the toggle's aria-controls always names it. */}
       <div id="sim-panel-body" class="sim-body" hidden={!open}>
@@ -281,7 +288,7 @@ export function SimPanel({ store }: { store: Store }) {
           data-moving={String(restrictions?.moving ?? false)}
           role="status"
         >
-          {restrictionSummary(restrictions)}
+          {restrictionSummary(restrictions, uiLang.value)}
         </p>
         <Drive store={store} />
         <Scenario store={store} />

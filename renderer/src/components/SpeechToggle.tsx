@@ -1,4 +1,5 @@
 import type { Lang } from '../../../common/contract.js';
+import { useT } from '../i18n/index.js';
 import type { Store } from '../state/store.js';
 
 /** Drawn, not font glyphs: a loudspeaker with sound waves, or struck through when muted. */
@@ -8,6 +9,7 @@ const CROSS = 'M16.3 8.9l1.4-1.4 2.1 2.1 2.1-2.1 1.4 1.4-2.1 2.1 2.1 2.1-1.4 1.4
 
 /** Kemudi's voice on or off (kept across restarts), and a short notice when a language has no voice. */
 export function SpeechToggle({ store, langNames }: { store: Store; langNames: Readonly<Record<Lang, string>> }) {
+  const t = useT();
   const speech = store.speech;
   if (!speech) return null;
   const muted = speech.muted.value;
@@ -17,7 +19,7 @@ export function SpeechToggle({ store, langNames }: { store: Store; langNames: Re
       <button
         type="button"
         class={muted ? 'speech-toggle speech-muted' : 'speech-toggle'}
-        aria-label="Mute Kemudi's voice"
+        aria-label={t('home:speech.mute')}
         aria-pressed={muted}
         data-testid="speech-toggle"
         onClick={() => speech.setMuted(!muted)}
@@ -26,11 +28,11 @@ export function SpeechToggle({ store, langNames }: { store: Store; langNames: Re
           <path fill="currentColor" d={SPEAKER} />
           <path fill="currentColor" d={muted ? CROSS : WAVES} />
         </svg>
-        <span class="speech-label">{muted ? 'Muted' : 'Voice'}</span>
+        <span class="speech-label">{t(muted ? 'home:speech.muted' : 'home:speech.voice')}</span>
       </button>
       {missing && (
         <p class="speech-notice" role="status" data-testid="speech-notice" data-lang={missing}>
-          No voice for {langNames[missing]}
+          {t('home:speech.noVoice', { lang: langNames[missing] })}
         </p>
       )}
     </div>

@@ -1,6 +1,7 @@
 // The simulator panel's view of the car, of a scenario's timeline and of the message it sends, as pure
 // functions of contract data, so the unit tests check what the panel says without a DOM.
 import { MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, type Command, type Lang, type SimEvent, type SimScenarioStatus, type VehicleSnapshot } from '../../../common/contract.js';
+import { text } from '../i18n/text.js';
 import { bool, num } from './ui.js';
 
 /** The panel's quick speed buttons (km/h). */
@@ -18,7 +19,7 @@ export interface DetailRow {
 const UNKNOWN = '–';
 const celsius = (value: number | undefined): string => (value === undefined ? UNKNOWN : `${Number.isInteger(value) ? value : value.toFixed(1)} °C`);
 const percent = (value: number | undefined): string => (value === undefined ? UNKNOWN : `${Math.round(value)}%`);
-const onOff = (value: boolean | undefined): string => (value === undefined ? UNKNOWN : value ? 'on' : 'off');
+const onOff = (lang: Lang, value: boolean | undefined): string => (value === undefined ? UNKNOWN : text(lang, value ? 'sim:vehicle.on' : 'sim:vehicle.off'));
 
 /** The live speed in km/h, or null before the car has reported it. */
 export function speedOf(vehicle: VehicleSnapshot | undefined): number | null {
@@ -30,52 +31,53 @@ export function gearOf(vehicle: VehicleSnapshot | undefined): string {
   return typeof gear === 'string' ? gear : UNKNOWN;
 }
 
-function locks(vehicle: VehicleSnapshot): string {
+function locks(vehicle: VehicleSnapshot, lang: Lang): string {
   const states = (['Row1.DriverSide', 'Row1.PassengerSide', 'Row2.DriverSide', 'Row2.PassengerSide'] as const)
     .map((door) => bool(vehicle, `Vehicle.Cabin.Door.${door}.IsLocked`))
     .filter((locked): locked is boolean => locked !== undefined);
   const unlocked = states.filter((locked) => !locked).length;
   if (states.length === 0) return UNKNOWN;
-  if (unlocked === 0) return 'All locked';
-  return unlocked === states.length ? 'All unlocked' : `${unlocked} of ${states.length} unlocked`;
+  if (unlocked === 0) return text(lang, 'sim:vehicle.allLocked');
+  return unlocked === states.length ? text(lang, 'sim:vehicle.allUnlocked') : text(lang, 'sim:vehicle.someUnlocked', { unlocked, total: states.length });
 }
 
 /** Everything the panel lists about the car, in reading order. A signal the car lacks reads "–". */
-export function vehicleDetails(vehicle: VehicleSnapshot): DetailRow[] {
+export function vehicleDetails(vehicle: VehicleSnapshot, lang: Lang = 'en'): DetailRow[] {
+  const label = (key: string): string => text(lang, `sim:vehicle.${key}`);
   const speed = num(vehicle, 'Vehicle.Speed');
   const battery = num(vehicle, 'Vehicle.Powertrain.TractionBattery.StateOfCharge.Current');
   const range = num(vehicle, 'Vehicle.Powertrain.Range');
   const windows = (row: 1 | 2): string =>
     `${percent(num(vehicle, `Vehicle.Cabin.Door.Row${row}.DriverSide.Window.Position`))} / ${percent(num(vehicle, `Vehicle.Cabin.Door.Row${row}.PassengerSide.Window.Position`))}`;
   return [
-    { id: 'speed', label: 'Speed', value: speed === undefined ? UNKNOWN : `${Math.round(speed)} km/h` },
-    { id: 'gear', label: 'Gear', value: gearOf(vehicle) },
-    { id: 'cabin', label: 'Cabin', value: celsius(num(vehicle, 'Vehicle.Cabin.HVAC.AmbientAirTemperature')) },
+    { id: 'speed', label: label('speed'), value: speed === undefined ? UNKNOWN : text(lang, 'sim:drive.speedValue', { n: Math.round(speed) }) },
+    { id: 'gear', label: label('gear'), value: gearOf(vehicle) },
+    { id: 'cabin', label: label('cabin'), value: celsius(num(vehicle, 'Vehicle.Cabin.HVAC.AmbientAirTemperature')) },
     {
       id: 'setpoint',
-      label: 'Set (driver / passenger)',
+      label: label('setpoint'),
       value: `${celsius(num(vehicle, 'Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature'))} / ${celsius(num(vehicle, 'Vehicle.Cabin.HVAC.Station.Row1.Passenger.Temperature'))}`,
     },
     {
       id: 'fan',
-      label: 'Fan (driver / passenger)',
+      label: label('fan'),
       value: `${percent(num(vehicle, 'Vehicle.Cabin.HVAC.Station.Row1.Driver.FanSpeed'))} / ${percent(num(vehicle, 'Vehicle.Cabin.HVAC.Station.Row1.Passenger.FanSpeed'))}`,
     },
-    { id: 'outside', label: 'Outside', value: celsius(num(vehicle, 'Vehicle.Exterior.AirTemperature')) },
+    { id: 'outside', label: label('outside'), value: celsius(num(vehicle, 'Vehicle.Exterior.AirTemperature')) },
     // A window's position is how far open it is: 0 closed, 100 fully open.
-    { id: 'windows-front', label: 'Front windows (driver / passenger)', value: windows(1) },
-    { id: 'windows-rear', label: 'Rear windows (driver / passenger)', value: windows(2) },
-    { id: 'locks', label: 'Doors', value: locks(vehicle) },
+    { id: 'windows-front', label: label('windowsFront'), value: windows(1) },
+    { id: 'windows-rear', label: label('windowsRear'), value: windows(2) },
+    { id: 'locks', label: label('locks'), value: locks(vehicle, lang) },
     {
       id: 'lights',
-      label: 'Lights',
-      value: `low beam ${onOff(bool(vehicle, 'Vehicle.Body.Lights.Beam.Low.IsOn'))}, high beam ${onOff(bool(vehicle, 'Vehicle.Body.Lights.Beam.High.IsOn'))}`,
+      label: label('lights'),
+      value: text(lang, 'sim:vehicle.beams', { low: onOff(lang, bool(vehicle, 'Vehicle.Body.Lights.Beam.Low.IsOn')), high: onOff(lang, bool(vehicle, 'Vehicle.Body.Lights.Beam.High.IsOn')) }),
     },
     // An electric car reports its battery, a combustion car its fuel: show whichever this car has.
     battery === undefined
-      ? { id: 'energy', label: 'Fuel', value: percent(num(vehicle, 'Vehicle.Powertrain.FuelSystem.RelativeLevel')) }
-      : { id: 'energy', label: 'Battery', value: percent(battery) },
-    { id: 'range', label: 'Range', value: range === undefined ? UNKNOWN : `${Math.round(range / 1000)} km` },
+      ? { id: 'energy', label: label('fuel'), value: percent(num(vehicle, 'Vehicle.Powertrain.FuelSystem.RelativeLevel')) }
+      : { id: 'energy', label: label('battery'), value: percent(battery) },
+    { id: 'range', label: label('range'), value: range === undefined ? UNKNOWN : text(lang, 'sim:vehicle.km', { n: Math.round(range / 1000) }) },
   ];
 }
 

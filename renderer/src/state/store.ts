@@ -6,6 +6,7 @@ import type { ConnectionStatus, Transport, TransportKind } from '../transport/ty
 import { createSpeaker } from '../voice/speaker.js';
 import type { SpeechOutput } from '../voice/speech.js';
 import type { VoiceInput, VoiceInputContext } from '../voice/voice-input.js';
+import { createScreenState, type ScreenState } from './screen.js';
 import { dismissNotice, initialUi, notify, reduce, typingAllowed, type UiState } from './ui.js';
 
 /** Long enough to read a sentence, short enough not to linger over the road view. */
@@ -30,6 +31,8 @@ export interface Store {
   readonly speech: SpeechControls | null;
   /** The microphone, wake word and recognizer; absent when the store was made without voice input. */
   readonly voice: VoiceInput | null;
+  /** The screen shown and the day/night theme. */
+  readonly view: ScreenState;
   dispose(): void;
 }
 
@@ -100,6 +103,7 @@ export function createStore(transport: Transport, options: StoreOptions = {}): S
   };
 
   const muted = signal(readMuted(options.storage));
+  const talking = signal(false);
   const noVoice = signal<Lang | null>(null);
   const speaker = options.speech
     ? createSpeaker(options.speech, {
@@ -112,6 +116,9 @@ export function createStore(transport: Transport, options: StoreOptions = {}): S
           }, NOTICE_MS);
         },
         muted: muted.value,
+        onTalking: (value) => {
+          if (talking.value !== value) talking.value = value;
+        },
       })
     : null;
 
@@ -130,7 +137,8 @@ export function createStore(transport: Transport, options: StoreOptions = {}): S
   };
 
   const showNotice = (code: string, message: string): void => update(notify(ui.value, code, message));
-  const voice = options.voice ? options.voice({ send, ui, lang, notify: showNotice }) : null;
+  const voice = options.voice ? options.voice({ send, ui, lang, talking, notify: showNotice }) : null;
+  const view = createScreenState(ui);
 
   return {
     kind: transport.kind,
@@ -146,6 +154,7 @@ export function createStore(transport: Transport, options: StoreOptions = {}): S
     send,
     notify: showNotice,
     voice,
+    view,
     mediaUrl: (trackId) => transport.mediaUrl(trackId),
     speech: speaker
       ? {
@@ -159,6 +168,7 @@ export function createStore(transport: Transport, options: StoreOptions = {}): S
         }
       : null,
     dispose() {
+      view.dispose();
       voice?.dispose();
       speaker?.dispose();
       offEvent();

@@ -1,8 +1,9 @@
 // What the screen shows, as a pure reduction of contract events. No DOM and no signals here,
 // so the unit tests run it in plain Node.
-import type { CallEvent, Card, Event as KemudiEvent, Lang, LlmEvent, MapRoadsEvent, MediaEvent, NavEvent, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot, VoiceEvent } from '../../../common/contract.js';
-import type { SignalPath } from '../../../common/vss.js';
+import type { CallEvent, Card, Event as KemudiEvent, Lang, LlmEvent, MapRoadsEvent, MediaEvent, NavEvent, SimEvent, StateEvent, Trace, UxRestrictions, VehicleSnapshot, VoiceEvent, ListEvent, ListKind, ModelsEvent } from '../../../common/contract.js';
+import { DOOR_LOCK_SIGNALS, type SignalPath } from '../../../common/vss.js';
 import type { TransportKind } from '../transport/types.js';
+import { text } from '../i18n/text.js';
 
 export type Turn =
   | { kind: 'user'; id: number; text: string; lang: Lang }
@@ -35,6 +36,10 @@ export interface UiState {
   nav: NavEvent | null;
   /** Wake-word settings and the speech-recognition models installed. */
   voice: VoiceEvent | null;
+  /** The lists the screens asked for (`list` command), newest per kind. */
+  lists: Partial<Record<ListKind, ListEvent>>;
+  /** The models Kemudi knows, installed or not, and their downloads. */
+  models: ModelsEvent | null;
   nextId: number;
 }
 
@@ -42,7 +47,7 @@ export interface UiState {
 export const MAX_TURNS = 50;
 
 export function initialUi(): UiState {
-  return { state: null, turns: [], interim: null, notice: null, sim: null, call: null, llm: null, media: null, roads: null, nav: null, voice: null, nextId: 1 };
+  return { state: null, turns: [], interim: null, notice: null, sim: null, call: null, llm: null, media: null, roads: null, nav: null, voice: null, lists: {}, models: null, nextId: 1 };
 }
 
 function addTurn(ui: UiState, turn: Turn): UiState {
@@ -81,6 +86,10 @@ export function reduce(ui: UiState, event: KemudiEvent): UiState {
       return { ...ui, nav: event };
     case 'voice':
       return { ...ui, voice: event };
+    case 'list':
+      return { ...ui, lists: { ...ui.lists, [event.what]: event } };
+    case 'models':
+      return { ...ui, models: event };
   }
 }
 
@@ -109,14 +118,15 @@ export function typingNotice(kind: TransportKind, restrictions: UxRestrictions |
 }
 
 /** The UX restrictions in plain words, e.g. "Moving: keyboard off, lists ≤ 6, text ≤ 120 characters". */
-export function restrictionSummary(restrictions: UxRestrictions | undefined): string {
-  if (!restrictions) return 'Waiting for the car…';
+export function restrictionSummary(restrictions: UxRestrictions | undefined, lang: Lang = 'en'): string {
+  if (!restrictions) return text(lang, 'sim:restrictions.waiting');
   const limits = [
-    restrictions.keyboard ? null : 'keyboard off',
-    `lists ≤ ${restrictions.maxListItems}`,
-    `text ≤ ${restrictions.maxChars} characters`,
+    restrictions.keyboard ? null : text(lang, 'sim:restrictions.keyboardOff'),
+    text(lang, 'sim:restrictions.lists', { n: restrictions.maxListItems }),
+    text(lang, 'sim:restrictions.text', { n: restrictions.maxChars }),
   ].filter((part): part is string => part !== null);
-  return `${restrictions.moving ? 'Moving' : 'Parked'}: ${limits.join(', ')}`;
+  const state = text(lang, restrictions.moving ? 'sim:restrictions.moving' : 'sim:restrictions.parked');
+  return text(lang, 'sim:restrictions.summary', { state, limits: limits.join(text(lang, 'sim:restrictions.separator')) });
 }
 
 /** Cuts a text to `max` characters, the last one an ellipsis, so a glance is enough. */
@@ -156,12 +166,7 @@ export interface StatusItem {
   active: boolean;
 }
 
-const DOOR_LOCKS: readonly SignalPath[] = [
-  'Vehicle.Cabin.Door.Row1.DriverSide.IsLocked',
-  'Vehicle.Cabin.Door.Row1.PassengerSide.IsLocked',
-  'Vehicle.Cabin.Door.Row2.DriverSide.IsLocked',
-  'Vehicle.Cabin.Door.Row2.PassengerSide.IsLocked',
-];
+const DOOR_LOCKS = DOOR_LOCK_SIGNALS;
 
 /** A signal's value when it is a number (snapshots carry any JSON value). */
 export function num(vehicle: VehicleSnapshot, path: SignalPath): number | undefined {
@@ -174,12 +179,12 @@ export function bool(vehicle: VehicleSnapshot, path: SignalPath): boolean | unde
   return typeof value === 'boolean' ? value : undefined;
 }
 
-function onOff(name: string, value: boolean | undefined): { text: string; active: boolean } {
-  return { text: `${name} ${value === undefined ? 'unknown' : value ? 'on' : 'off'}`, active: value === true };
+function onOff(lang: Lang, name: 'headlights' | 'highbeams', value: boolean | undefined): { text: string; active: boolean } {
+  return { text: text(lang, `home:status.${name}.${value === undefined ? 'unknown' : value ? 'on' : 'off'}`), active: value === true };
 }
 
 /** The status strip's items, in display order. Missing signals read "unknown" rather than a made-up value. */
-export function vehicleStatus(vehicle: VehicleSnapshot): StatusItem[] {
+export function vehicleStatus(vehicle: VehicleSnapshot, lang: Lang = 'en'): StatusItem[] {
   const speed = num(vehicle, 'Vehicle.Speed');
   const gear = vehicle['Vehicle.Powertrain.Transmission.SelectedGear'];
   const temperature = num(vehicle, 'Vehicle.Cabin.HVAC.Station.Row1.Driver.Temperature');
@@ -188,18 +193,22 @@ export function vehicleStatus(vehicle: VehicleSnapshot): StatusItem[] {
   const known = locks.filter((locked): locked is boolean => locked !== undefined);
   const unlocked = known.filter((locked) => !locked).length;
   let doors: string;
-  if (known.length === 0) doors = 'Doors unknown';
-  else if (unlocked === 0) doors = 'Doors locked';
-  else if (unlocked === known.length) doors = 'Doors unlocked';
-  else doors = `${unlocked} of ${known.length} doors unlocked`;
+  if (known.length === 0) doors = text(lang, 'home:status.doors.unknown');
+  else if (unlocked === 0) doors = text(lang, 'home:status.doors.locked');
+  else if (unlocked === known.length) doors = text(lang, 'home:status.doors.unlocked');
+  else doors = text(lang, 'home:status.doors.some', { unlocked, total: known.length });
 
   return [
-    { id: 'speed', text: speed === undefined ? '– km/h' : `${Math.round(speed)} km/h`, active: (speed ?? 0) > 0 },
-    { id: 'gear', text: `Gear ${typeof gear === 'string' ? gear : '–'}`, active: typeof gear === 'string' && gear !== 'P' },
-    { id: 'headlights', ...onOff('Headlights', bool(vehicle, 'Vehicle.Body.Lights.Beam.Low.IsOn')) },
-    { id: 'highbeams', ...onOff('High beams', bool(vehicle, 'Vehicle.Body.Lights.Beam.High.IsOn')) },
-    { id: 'temperature', text: temperature === undefined ? 'Driver –' : `Driver ${formatNumber(temperature)} °C`, active: false },
-    { id: 'fuel', text: fuel === undefined ? 'Fuel –' : `Fuel ${Math.round(fuel)}%`, active: fuel !== undefined && fuel < 15 },
+    { id: 'speed', text: speed === undefined ? text(lang, 'home:status.speedUnknown') : text(lang, 'home:status.speed', { speed: Math.round(speed) }), active: (speed ?? 0) > 0 },
+    { id: 'gear', text: text(lang, 'home:status.gear', { gear: typeof gear === 'string' ? gear : '–' }), active: typeof gear === 'string' && gear !== 'P' },
+    { id: 'headlights', ...onOff(lang, 'headlights', bool(vehicle, 'Vehicle.Body.Lights.Beam.Low.IsOn')) },
+    { id: 'highbeams', ...onOff(lang, 'highbeams', bool(vehicle, 'Vehicle.Body.Lights.Beam.High.IsOn')) },
+    {
+      id: 'temperature',
+      text: temperature === undefined ? text(lang, 'home:status.temperatureUnknown') : text(lang, 'home:status.temperature', { value: formatNumber(temperature) }),
+      active: false,
+    },
+    { id: 'fuel', text: fuel === undefined ? text(lang, 'home:status.fuelUnknown') : text(lang, 'home:status.fuel', { value: Math.round(fuel) }), active: fuel !== undefined && fuel < 15 },
     { id: 'doors', text: doors, active: unlocked > 0 },
   ];
 }
@@ -215,13 +224,15 @@ function formatSlots(slots: Trace['slots']): string {
 
 /** A turn's decision trace as label/value pairs, for the compact line under a response.
  *  Actions drop the common "Vehicle." prefix to stay on one line. */
-export function traceSummary(trace: Trace): Array<[label: string, value: string]> {
+export function traceSummary(trace: Trace, lang: Lang = 'en'): Array<[label: string, value: string]> {
   const slots = formatSlots(trace.slots);
+  const none = text(lang, 'home:conversation.none');
+  const label = (name: string): string => text(lang, `home:conversation.traceLabels.${name}`);
   const pairs: Array<[string, string]> = [
-    ['intent', trace.intent === null ? 'none' : slots ? `${trace.intent} (${slots})` : trace.intent],
-    ['source', trace.source === 'none' ? 'none' : `${trace.source} ${Math.round(trace.confidence * 100)}%`],
-    ['policy', trace.policy === null ? '–' : trace.policyReason ? `${trace.policy}: ${trace.policyReason}` : trace.policy],
-    ['actions', trace.actions.length === 0 ? 'none' : trace.actions.map((action) => action.replace(/^Vehicle\./, '')).join(', ')],
+    [label('intent'), trace.intent === null ? none : slots ? `${trace.intent} (${slots})` : trace.intent],
+    [label('source'), trace.source === 'none' ? none : `${trace.source} ${Math.round(trace.confidence * 100)}%`],
+    [label('policy'), trace.policy === null ? '–' : trace.policyReason ? `${trace.policy}: ${trace.policyReason}` : trace.policy],
+    [label('actions'), trace.actions.length === 0 ? none : trace.actions.map((action) => action.replace(/^Vehicle\./, '')).join(', ')],
   ];
   return pairs;
 }

@@ -12,6 +12,7 @@
 // audio in plain Node.
 import type { Command, DialogueState, Lang, VoiceEvent, VoiceSettings } from '../../../common/contract.js';
 import type { Result } from '../../../common/result.js';
+import { text, type Vars } from '../i18n/text.js';
 import type { Recognizer } from './recognizer.js';
 import { VoiceActivityDetector, type SpeechSegment, type VadOptions } from './vad.js';
 import type { WakeEngineKind, WakeWordDetector } from './wake-word.js';
@@ -34,7 +35,8 @@ export interface VoiceControllerOptions {
   /** Opens the microphone; every 16 kHz mono frame goes to onFrame. Rejects when there is none or it is refused. */
   openMicrophone(onFrame: (pcm16k: Float32Array) => void): Promise<Microphone>;
   createWakeWord(engine: WakeEngineKind, settings: VoiceSettings, model: { url: string; lang: Lang } | null): WakeWordDetector;
-  createRecognizer(): Recognizer;
+  /** A recognizer; `onCrash` is called if its worker dies after loading (it is then loaded afresh). */
+  createRecognizer(onCrash: () => void): Recognizer;
   /** Where the recognizer fetches an installed model (the transport knows how). */
   modelUrl(id: string): string;
   onStatus(status: VoiceStatus): void;
@@ -42,6 +44,8 @@ export interface VoiceControllerOptions {
   onSegment?(segment: SpeechSegment): void;
   /** A short notice for the driver (a wake-word engine that failed to load). */
   onNotice?(code: string, message: string): void;
+  /** The notices' words in the screen's language (i18n's translate); English without it. */
+  words?(key: string, vars?: Vars): string;
   vad?: VadOptions;
   /** How long to wait for the recognizer's last words after the utterance ends. */
   finalTimeoutMs?: number;
@@ -52,10 +56,22 @@ export interface VoiceInputs {
   voice: VoiceEvent | null;
   /** The language recognition is in: the one chosen, else English. */
   lang: Lang;
+  /** Kemudi's own voice is playing (the screen's speech output): a question is heard out before the
+   *  microphone takes the answer, so Kemudi does not answer itself. */
+  talking?: boolean;
+}
+
+/** Whether the driver's words are being taken now. */
+function hearing(inputs: VoiceInputs): boolean {
+  if (inputs.dialogue === 'listening') return true;
+  return HEARING.has(inputs.dialogue) && inputs.talking !== true;
 }
 
 /** The states in which hearing the wake word means "stop and listen to me". */
-const WAKEABLE: ReadonlySet<DialogueState> = new Set(['idle', 'speaking', 'confirming', 'clarifying', 'acting', 'understanding']);
+const WAKEABLE: ReadonlySet<DialogueState> = new Set(['idle', 'speaking', 'acting', 'understanding']);
+/** The states in which Kemudi waits for the driver's words: a request, a missing detail ("what should I say?")
+ *  or a yes or no. The microphone's frames go to the VAD and the recognizer then. */
+const HEARING: ReadonlySet<DialogueState> = new Set(['listening', 'clarifying', 'confirming']);
 
 /** The phrase the screen tells the driver to say. */
 export function wakePhrase(engine: WakeEngineKind, settings: VoiceSettings, lang: Lang): string {
@@ -81,15 +97,21 @@ export class VoiceController {
 
   constructor(private readonly options: VoiceControllerOptions) {}
 
+  private words(key: string, vars?: Vars): string {
+    return this.options.words ? this.options.words(key, vars) : text('en', key, vars);
+  }
+
   /** Called with the core's latest state; cheap when nothing relevant changed. */
   update(inputs: VoiceInputs): void {
     if (this.disposed) return;
-    const wasListening = this.inputs.dialogue === 'listening';
+    const wasHearing = hearing(this.inputs);
+    const before = this.inputs.dialogue;
     this.inputs = inputs;
     this.configure();
-    const listening = inputs.dialogue === 'listening';
-    if (listening && !wasListening) this.startListening();
-    if (!listening && wasListening) this.vad = null;
+    const now = hearing(inputs);
+    // A new question (listening → clarifying) starts a fresh utterance.
+    if (now && (!wasHearing || before !== inputs.dialogue)) this.startListening();
+    if (!now && wasHearing) this.vad = null;
     this.syncMicrophone();
     this.report();
   }
@@ -169,7 +191,7 @@ export class VoiceController {
       } else {
         this.detector = null;
         detector.close();
-        this.options.onNotice?.(loaded.error.code, `The wake word is not available: ${loaded.error.message}`);
+        this.options.onNotice?.(loaded.error.code, this.words('home:voiceNotice.wake', { reason: loaded.error.message }));
         // "auto" falls back from Vosk to openWakeWord, which needs no download.
         if (engine === 'vosk' && settings.wakeEngine === 'auto') this.loadDetector('openwakeword', settings, null);
       }
@@ -179,7 +201,7 @@ export class VoiceController {
   }
 
   private loadRecognizer(url: string, lang: Lang): void {
-    const recognizer = this.options.createRecognizer();
+    const recognizer = this.options.createRecognizer(() => this.crashed(recognizer));
     this.recognizer = recognizer;
     this.offs.push(
       recognizer.on('partial', (text) => {
@@ -196,10 +218,30 @@ export class VoiceController {
         recognizer.close();
         // Let a later update try again (a model installed meanwhile, a crashed worker).
         this.recognizerKey = '';
-        this.options.onNotice?.(loaded.error.code, `Speech recognition is not available: ${loaded.error.message}`);
+        this.options.onNotice?.(loaded.error.code, this.words('home:voiceNotice.recognizer', { reason: loaded.error.message }));
       }
       this.report();
     });
+  }
+
+  /** The recognizer's worker died: tell the driver, and load everything that ran on it again (the Vosk
+   *  wake word shares the worker), so voice comes back without a restart. */
+  private crashed(recognizer: Recognizer): void {
+    if (this.recognizer !== recognizer || this.disposed) return;
+    recognizer.close();
+    this.recognizer = null;
+    this.recognizerReady = false;
+    this.recognizerKey = '';
+    if (this.detector?.engine === 'vosk') {
+      this.detector.close();
+      this.detector = null;
+      this.detectorReady = false;
+      this.detectorKey = '';
+    }
+    this.options.onNotice?.('crashed', this.words('home:voiceNotice.crashed'));
+    // The microphone stays open meanwhile: the new engines are fed as soon as they are ready.
+    this.configure();
+    this.report();
   }
 
   private startListening(): void {
@@ -209,7 +251,7 @@ export class VoiceController {
   }
 
   private syncMicrophone(): void {
-    const wanted = !this.disposed && ((this.detector !== null && this.detectorReady) || this.inputs.dialogue === 'listening');
+    const wanted = !this.disposed && ((this.detector !== null && this.detectorReady) || HEARING.has(this.inputs.dialogue));
     if (wanted === this.micWanted) return;
     this.micWanted = wanted;
     if (wanted) {
@@ -229,7 +271,7 @@ export class VoiceController {
   }
 
   private frame(pcm: Float32Array): void {
-    if (this.inputs.dialogue === 'listening' && this.vad) {
+    if (hearing(this.inputs) && this.vad) {
       if (this.recognizerReady) this.recognizer?.accept(pcm);
       for (const event of this.vad.push(pcm)) if (event.type === 'speech-end') void this.endUtterance(event);
       return;
@@ -252,7 +294,7 @@ export class VoiceController {
     this.report();
     if (text) await this.options.send({ type: 'utterance', text, source: 'voice', lang: this.inputs.lang });
     // Nothing understood: keep listening, the dialogue's own timeout ends the turn.
-    else if (this.inputs.dialogue === 'listening') this.startListening();
+    else if (hearing(this.inputs)) this.startListening();
   }
 
   private finalText(recognizer: Recognizer): Promise<string> {
@@ -280,7 +322,7 @@ export class VoiceController {
   private computeStatus(): VoiceStatus {
     if (this.micError) return { kind: 'no-mic', message: this.micError };
     const voice = this.inputs.voice;
-    if (this.inputs.dialogue === 'listening') {
+    if (HEARING.has(this.inputs.dialogue)) {
       if (voice && !voice.models.some((m) => m.lang === this.inputs.lang)) return { kind: 'no-model', lang: this.inputs.lang };
       return { kind: 'listening', partial: this.partial };
     }

@@ -29,7 +29,7 @@ export function browserEngines(kind: TransportKind, location: { search?: string 
   return {
     openMicrophone,
     modelUrl: (id) => voiceModelUrl(kind, location, id),
-    createRecognizer: () => createVoskRecognizer({ worker: shared() }),
+    createRecognizer: (onCrash) => createVoskRecognizer({ worker: shared(), onCrash }),
     createWakeWord(engine, settings, model) {
       if (engine === 'vosk' && model) {
         return new VoskWakeWordDetector({ worker: shared(), modelUrl: model.url, lang: model.lang, phrases: phrasesFor(settings.wakePhrases[model.lang], model.lang) });

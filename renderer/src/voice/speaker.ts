@@ -180,6 +180,8 @@ export interface SpeakerOptions {
   /** There is no voice for a language: said once per language. */
   onNoVoice?(lang: Lang): void;
   muted?: boolean;
+  /** After every change: whether something is being said or waits to be. */
+  onTalking?(talking: boolean): void;
 }
 
 export interface Speaker {
@@ -202,6 +204,7 @@ export function createSpeaker(output: SpeechOutput, options: SpeakerOptions): Sp
     const result = step(state, input);
     state = result.state;
     for (const effect of result.effects) run(effect);
+    options.onTalking?.(state.current !== null || state.queue.length > 0);
   };
 
   const run = (effect: SpeakerEffect): void => {

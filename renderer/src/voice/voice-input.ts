@@ -4,6 +4,7 @@
 import { effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { Command, Lang } from '../../../common/contract.js';
 import type { Result } from '../../../common/result.js';
+import { translate } from '../i18n/index.js';
 import type { UiState } from '../state/ui.js';
 import { VoiceController, type VoiceControllerOptions, type VoiceStatus } from './controller.js';
 
@@ -27,6 +28,8 @@ export interface VoiceInputContext {
   send(command: Command): Promise<Result<void>>;
   ui: ReadonlySignal<UiState>;
   lang: ReadonlySignal<Lang | undefined>;
+  /** Kemudi's voice is playing now. */
+  talking: ReadonlySignal<boolean>;
   notify(code: string, message: string): void;
 }
 
@@ -44,10 +47,11 @@ export function createVoiceInput(context: VoiceInputContext, engines: VoiceEngin
     onStatus: (next) => (status.value = next),
     onSegment: (s) => (segments.value = [...segments.value, { startMs: s.startMs, endMs: s.endMs, reason: s.reason, samples: s.audio.length }].slice(-KEPT_SEGMENTS)),
     onNotice: (code, message) => context.notify(code, message),
+    words: (key, vars) => translate(key, vars),
   });
   const stop = effect(() => {
     const ui = context.ui.value;
-    controller.update({ dialogue: ui.state?.dialogue ?? 'idle', voice: ui.voice, lang: context.lang.value ?? 'en' });
+    controller.update({ dialogue: ui.state?.dialogue ?? 'idle', voice: ui.voice, lang: context.lang.value ?? 'en', talking: context.talking.value });
   });
   return {
     status,

@@ -1,0 +1,55 @@
+// The media screen: what plays, the controls, and genres to start.
+import type { Strings } from './shape.js';
+
+const en = {
+  nothing: 'No music playing',
+  paused: 'Paused',
+  position: 'Track {{index}} of {{count}}',
+  play: 'Play',
+  pause: 'Pause',
+  previous: 'Previous track',
+  next: 'Next track',
+  quieter: 'Quieter',
+  louder: 'Louder',
+  volume: 'Volume',
+  muted: 'Muted',
+  mute: 'Mute',
+  browse: 'Play a genre',
+  genre: { jazz: 'Jazz', pop: 'Pop', rock: 'Rock', classical: 'Classical', dangdut: 'Dangdut', keroncong: 'Keroncong' },
+};
+
+export const media = {
+  en,
+  id: {
+    nothing: 'Tidak ada musik',
+    paused: 'Dijeda',
+    position: 'Lagu {{index}} dari {{count}}',
+    play: 'Putar',
+    pause: 'Jeda',
+    previous: 'Lagu sebelumnya',
+    next: 'Lagu berikutnya',
+    quieter: 'Kecilkan suara',
+    louder: 'Keraskan suara',
+    volume: 'Volume',
+    muted: 'Senyap',
+    mute: 'Bisukan',
+    browse: 'Putar genre',
+    genre: { jazz: 'Jazz', pop: 'Pop', rock: 'Rock', classical: 'Klasik', dangdut: 'Dangdut', keroncong: 'Keroncong' },
+  } satisfies Strings<typeof en>,
+  zh: {
+    nothing: '没有播放音乐',
+    paused: '已暂停',
+    position: '第 {{index}} 首，共 {{count}} 首',
+    play: '播放',
+    pause: '暂停',
+    previous: '上一首',
+    next: '下一首',
+    quieter: '音量减小',
+    louder: '音量加大',
+    volume: '音量',
+    muted: '已静音',
+    mute: '静音',
+    browse: '按风格播放',
+    genre: { jazz: '爵士', pop: '流行', rock: '摇滚', classical: '古典', dangdut: '当都', keroncong: '克隆宗' },
+  } satisfies Strings<typeof en>,
+};

@@ -1,0 +1,77 @@
+// Strings of the Messages screen: the conversations, reading aloud, quick replies and dictation. The English
+// object is the source of truth; `satisfies` makes id and zh carry exactly its keys.
+import type { Strings } from './shape.js';
+
+const en = {
+  list: 'Conversations',
+  empty: 'No messages yet.',
+  loading: 'Loading messages…',
+  unread: '{{count}} unread',
+  you: 'You: {{text}}',
+  drivingHint: 'Messages are read aloud while driving, not shown.',
+  more: '{{count}} more while driving',
+  open: 'Conversation with {{name}}',
+  readAloud: 'Read aloud',
+  readAloudLabel: 'Read the messages from {{name}} aloud',
+  replies: 'Quick replies',
+  reply: {
+    onMyWay: 'On my way',
+    driving: "I'm driving, I'll call you later",
+    late: 'Running late',
+    arrived: "I've arrived",
+  },
+  replyLabel: 'Reply to {{name}}: “{{text}}”',
+  replyHint: 'Kemudi reads your reply back before sending it.',
+  dictate: 'Dictate',
+  choose: 'Choose a conversation',
+};
+
+export const messages = {
+  en,
+  id: {
+    list: 'Percakapan',
+    empty: 'Belum ada pesan.',
+    loading: 'Memuat pesan…',
+    unread: '{{count}} belum dibaca',
+    you: 'Anda: {{text}}',
+    drivingHint: 'Saat berkendara, pesan dibacakan, tidak ditampilkan.',
+    more: '{{count}} lagi disembunyikan saat berkendara',
+    open: 'Percakapan dengan {{name}}',
+    readAloud: 'Bacakan',
+    readAloudLabel: 'Bacakan pesan dari {{name}}',
+    replies: 'Balasan cepat',
+    reply: {
+      onMyWay: 'Saya sedang di jalan',
+      driving: 'Saya sedang menyetir, nanti saya telepon',
+      late: 'Saya agak terlambat',
+      arrived: 'Saya sudah sampai',
+    },
+    replyLabel: 'Balas ke {{name}}: “{{text}}”',
+    replyHint: 'Kemudi membacakan balasan Anda sebelum mengirimnya.',
+    dictate: 'Dikte',
+    choose: 'Pilih percakapan',
+  } satisfies Strings<typeof en>,
+  zh: {
+    list: '会话',
+    empty: '还没有信息。',
+    loading: '正在加载信息…',
+    unread: '{{count}} 条未读',
+    you: '我：{{text}}',
+    drivingHint: '行驶中信息只朗读，不显示。',
+    more: '行驶中另有 {{count}} 条已隐藏',
+    open: '与{{name}}的会话',
+    readAloud: '朗读',
+    readAloudLabel: '朗读{{name}}的信息',
+    replies: '快捷回复',
+    reply: {
+      onMyWay: '我在路上了',
+      driving: '我在开车，稍后给你回电话',
+      late: '我要晚一点到',
+      arrived: '我到了',
+    },
+    replyLabel: '回复{{name}}：“{{text}}”',
+    replyHint: '发送前，Kemudi 会先向您复述回复内容。',
+    dictate: '语音输入',
+    choose: '请选择一个会话',
+  } satisfies Strings<typeof en>,
+};
