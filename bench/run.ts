@@ -6,9 +6,10 @@ import { llmSuite } from './llm.js';
 import { navSuite } from './nav.js';
 import { nluSuite } from './nlu.js';
 import { soakSuite } from './soak.js';
+import { uiSuite } from './ui.js';
 import { voiceSuite } from './voice.js';
 
-const SUITES: Suite[] = [coreSuite, nluSuite, dialogueSuite, llmSuite, soakSuite, navSuite, voiceSuite];
+const SUITES: Suite[] = [coreSuite, nluSuite, dialogueSuite, llmSuite, soakSuite, navSuite, voiceSuite, uiSuite];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));

@@ -55,14 +55,48 @@ export function setUiLang(next: Lang): void {
 
 export type Translate = (key: string, options?: TOptions) => string;
 
+/** Plain lookups (no options) per language: a screen re-renders on every state event while the car moves,
+ *  and i18next's resolution was most of that render's time on a slow CPU. The strings never change. */
+const translators = new Map<Lang, Translate>();
+
+function translatorFor(language: Lang): Translate {
+  let translator = translators.get(language);
+  if (!translator) {
+    const fixed = i18n.getFixedT(language);
+    const cache = new Map<string, string>();
+    translator = (key, options) => {
+      if (options) return String(fixed(key, options));
+      let value = cache.get(key);
+      if (value === undefined) {
+        value = String(fixed(key, {}));
+        cache.set(key, value);
+      }
+      return value;
+    };
+    translators.set(language, translator);
+  }
+  return translator;
+}
+
 /** The translate function for the language shown now. Reading the signal here subscribes the calling
  *  component, so it re-renders in the new language. */
 export function useT(): Translate {
-  const fixed = i18n.getFixedT(lang.value);
-  return (key, options) => String(fixed(key, options ?? {}));
+  return translatorFor(lang.value);
 }
 
 /** Translates outside components (notices, titles), in the language shown now. */
 export function translate(key: string, options?: TOptions): string {
-  return String(i18n.getFixedT(lang.value)(key, options ?? {}));
+  return translatorFor(lang.value)(key, options);
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** A number format for the language shown, made once (constructing one costs more than a render). */
+export function numberFormat(language: Lang, maximumFractionDigits: number): Intl.NumberFormat {
+  const key = `${language}:${maximumFractionDigits}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(language, { maximumFractionDigits });
+    numberFormats.set(key, format);
+  }
+  return format;
 }

@@ -1,6 +1,6 @@
 import type { Slots } from '../../../common/contract.js';
 import { SIGNALS, type SignalPath } from '../../../common/vss.js';
-import { uiLang, useT } from '../i18n/index.js';
+import { numberFormat, uiLang, useT } from '../i18n/index.js';
 import type { Store } from '../state/store.js';
 import { formatTemperature } from '../state/units.js';
 import { TouchReply, useTouch } from './touch.js';
@@ -50,7 +50,7 @@ export function ClimateScreen({ store }: { store: Store }) {
   const t = useT();
   const touch = useTouch(store);
   const signals = store.ui.value.state?.vehicle;
-  const number = new Intl.NumberFormat(uiLang.value, { maximumFractionDigits: 1 });
+  const number = numberFormat(uiLang.value, 1);
   const read = (path: SignalPath): number | undefined => {
     const value = signals?.[path];
     return typeof value === 'number' ? value : undefined;

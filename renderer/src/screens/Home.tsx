@@ -1,3 +1,4 @@
+import { useComputed } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { CallBanner } from '../components/CallBanner.js';
 import { Composer } from '../components/Composer.js';
@@ -23,7 +24,9 @@ export function Home({ store }: { store: Store }) {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
-  const talking = (store.ui.value.state?.dialogue ?? 'idle') !== 'idle' || store.ui.value.call !== null;
+  // A computed slice: the frame re-renders when Kemudi starts or stops talking, not on every state event
+  // (ten a second while driving), which would re-render every screen and panel with it.
+  const talking = useComputed(() => (store.ui.value.state?.dialogue ?? 'idle') !== 'idle' || store.ui.value.call !== null).value;
   const View = screen === 'home' ? null : SCREEN_VIEWS[screen];
   return (
     <div class={simulator ? 'home home-sim' : 'home'} data-theme={theme} data-screen={screen}>

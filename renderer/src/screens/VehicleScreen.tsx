@@ -1,5 +1,5 @@
 import { DOOR_LOCK_SIGNALS, LOW_TIRE_KPA, TIRE_SIGNALS, WINDOW_SIGNALS, type SignalPath } from '../../../common/vss.js';
-import { uiLang, useT } from '../i18n/index.js';
+import { numberFormat, uiLang, useT } from '../i18n/index.js';
 import type { Store } from '../state/store.js';
 import { formatDistance } from '../state/units.js';
 import { TouchReply, useTouch } from './touch.js';
@@ -18,7 +18,7 @@ export function VehicleScreen({ store }: { store: Store }) {
   const t = useT();
   const touch = useTouch(store);
   const signals = store.ui.value.state?.vehicle;
-  const number = new Intl.NumberFormat(uiLang.value, { maximumFractionDigits: 0 });
+  const number = numberFormat(uiLang.value, 0);
   const read = (path: SignalPath): number | undefined => {
     const value = signals?.[path];
     return typeof value === 'number' ? value : undefined;
