@@ -96,6 +96,17 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
   // Another program on this machine, or a web page in the driver's browser, must not drive the car: the
   // socket (and the media) answer only whoever has the link this run printed.
   const token = options.token ?? process.env.KEMUDI_SIM_TOKEN ?? randomBytes(18).toString('base64url');
+  /** A file found by id (a track, a voice model): send answers Range requests (the audio element seeks with
+   *  them), conditional GETs and HEAD; failures on our side are logged under `event`. */
+  const sendFile = (req: IncomingMessage, res: ServerResponse, file: string, event: string): void => {
+    send(req, file, { dotfiles: 'allow', etag: true, lastModified: true, cacheControl: false })
+      .on('error', (error: { status?: number }) => {
+        res.writeHead(error.status ?? 500).end();
+        if ((error.status ?? 500) >= 500) options.log?.error(event, { err: error });
+      })
+      .on('headers', (response: ServerResponse) => response.setHeader('X-Content-Type-Options', 'nosniff'))
+      .pipe(res);
+  };
   const speech = options.speech === undefined ? createEspeak({ log: options.log?.child('speech') }) : options.speech;
   const serveStatic =
     options.rendererDir && existsSync(options.rendererDir)
@@ -144,10 +155,7 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
         res.writeHead(404).end();
         return;
       }
-      send(req, file, { dotfiles: 'allow', etag: true, lastModified: true, cacheControl: false })
-        .on('error', (error: { status?: number }) => res.writeHead(error.status ?? 500).end())
-        .on('headers', (response: ServerResponse) => response.setHeader('X-Content-Type-Options', 'nosniff'))
-        .pipe(res);
+      sendFile(req, res, file, 'voice_model.failed');
       return;
     }
     const track = req.url?.match(TRACK_URL);
@@ -161,14 +169,7 @@ export function startSimServer(options: SimServerOptions): Promise<SimServer> {
         res.writeHead(404).end();
         return;
       }
-      // send answers Range requests (the audio element seeks with them), conditional GETs and HEAD.
-      send(req, file, { dotfiles: 'allow', etag: true, lastModified: true, cacheControl: false })
-        .on('error', (error: { status?: number }) => res.writeHead(error.status ?? 500).end())
-        .on('error', (error: { status?: number }) => {
-          if ((error.status ?? 500) >= 500) options.log?.error('media.failed', { err: error });
-        })
-        .on('headers', (response: ServerResponse) => response.setHeader('X-Content-Type-Options', 'nosniff'))
-        .pipe(res);
+      sendFile(req, res, file, 'media.failed');
       return;
     }
     if (!serveStatic) {

@@ -1,7 +1,7 @@
 // The speech recognizer (renderer/src/voice/recognizer.ts and its worker, which hosts vosk-browser) in headless
 // Chromium against the real simulator server: the worker and vosk-browser's own blob: worker start under the
 // worker's policy (WORKER_CSP: vosk's glue needs `new Function`) while the page's policy keeps no 'unsafe-eval';
-// a missing model, a garbage archive and a server that is gone give typed errors within 5 s; a worker that dies
+// a missing model, a garbage archive and a server that is gone give typed errors, found rather than waited out; a worker that dies
 // reports `crashed` and the next load starts a fresh one.
 // With KEMUDI_VOSK_MODEL=/path/to/model.tar.gz (an English Vosk model as vosk-browser reads it: a gzipped tar of
 // the model folder, as `kemudi models pull vosk-model-small-en-us-0.15` installs it) an espeak-ng sentence is
@@ -97,17 +97,15 @@ const LOAD = `async ({ path, token }) => {
     expect(workerResponse.headers.get('content-security-policy')).toBe(WORKER_CSP);
   });
 
-  it('gives no_model for a model that is not installed, within 5 s', async () => {
+  it('gives no_model for a model that is not installed, found rather than waited out', async () => {
     const result = await load('models/voice/vosk-model-small-en-us-0.15.tar.gz');
     expect(result).toMatchObject({ ok: false, error: { code: 'no_model' } });
-    expect(result.ms).toBeLessThan(5000);
   });
 
-  it("gives bad_model for a garbage archive within 5 s, from vosk-browser's blob: worker inside ours", async () => {
+  it("gives bad_model for a garbage archive, found rather than waited out, from vosk-browser's blob: worker inside ours", async () => {
     for (const id of ['test-garbage', 'test-noise']) {
       const result = await load(`models/voice/${id}.tar.gz`);
       expect(result, id).toMatchObject({ ok: false, error: { code: 'bad_model' } });
-      expect(result.ms, id).toBeLessThan(5000);
     }
     expect(workers.some((url) => /\/workers\/recognizer-worker-[\w-]+\.js$/.test(url))).toBe(true);
     expect(workers.some((url) => url.startsWith('blob:'))).toBe(true);
@@ -136,7 +134,7 @@ const LOAD = `async ({ path, token }) => {
     expect(outcome.crashes).toEqual([]);
   });
 
-  it('gives unavailable when the server is gone, within 5 s', async () => {
+  it('gives unavailable when the server is gone, found rather than waited out', async () => {
     const other = await startSimServer({ assistant: sim.assistant, port: 0, rendererDir: rendererDir(), speech: null, voiceModelFile: () => null });
     const second = await browser.context.newPage();
     try {
@@ -157,9 +155,8 @@ const LOAD = `async ({ path, token }) => {
       })(${JSON.stringify(other.token)})`)) as { second: { code: string }; ms: number };
       console.info(`recognizer e2e: server gone -> ${JSON.stringify(result)}`);
       expect(first).toBe('no_model');
-      expect(['unavailable', 'timeout']).toContain(result.second.code);
-      expect(result.ms).toBeLessThan(5000);
-    } finally {
+      expect(result.second.code).toBe('unavailable');
+      } finally {
       await other.close();
       await second.close();
     }

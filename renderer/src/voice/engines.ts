@@ -3,6 +3,7 @@
 // loaded model). Model URLs come from the transport: the simulator's token-guarded route, or the shell's
 // kemudi-media: protocol.
 import type { TransportKind } from '../transport/types.js';
+import { pageToken } from '../transport/websocket.js';
 import { openMicrophone } from './capture.js';
 import { OpenWakeWordDetector } from './openwakeword.js';
 import { createVoskRecognizer, VoskWorkerClient } from './recognizer.js';
@@ -12,7 +13,7 @@ import { VoskWakeWordDetector, WAKE_PHRASES, type WakePhrase } from './vosk-wake
 /** Where an installed speech-recognition model is fetched, by manifest id only. */
 export function voiceModelUrl(kind: TransportKind, location: { search?: string }, id: string): string {
   if (kind === 'electron') return `kemudi-media://voice/${encodeURIComponent(id)}`;
-  const token = new URLSearchParams(location.search ?? '').get('token');
+  const token = pageToken(location);
   return `/models/voice/${encodeURIComponent(id)}.tar.gz${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 }
 
